@@ -65,6 +65,8 @@ from greennb.energy import (
 )
 from greennb.fairness import FairnessReport, FairnessWarning, fairness_report
 from greennb.models import (
+    MODEL_NAMES,
+    ParameterCount,
     count_parameters,
     estimate_flops,
     list_models,
@@ -76,6 +78,7 @@ from greennb.torch_mlp import (
     TorchMLPClassifier,
     TorchMLPRegressor,
     available_devices,
+    build_mlp,
     describe_device,
     select_device,
 )
@@ -86,6 +89,7 @@ __all__ = [
     "DEFAULT_COUNTRY",
     "DEFAULT_PUE",
     "DEFAULT_WUE",
+    "MODEL_NAMES",
     "SRI_METRICS",
     "Dataset",
     "DatasetFileError",
@@ -97,6 +101,7 @@ __all__ = [
     "FairnessReport",
     "FairnessWarning",
     "IdleBaseline",
+    "ParameterCount",
     "PhaseTracker",
     "SRIResult",
     "Split",
@@ -105,6 +110,7 @@ __all__ = [
     "WaterEstimate",
     "__version__",
     "available_devices",
+    "build_mlp",
     "carbon_emissions",
     "carbon_scenarios",
     "check_sensitive",

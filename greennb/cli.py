@@ -235,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
         elif args.command == "datasets":
-            _print_table(dataset_table())
+            _print_table(dataset_table().drop(columns=["source"]))
         elif args.command == "countries":
             table = list_countries()
             needle = args.search.lower()

@@ -285,7 +285,8 @@ def count_parameters(model):
         :class:`TorchMLPRegressor`; a fitted linear model with ``coef_``
         (``coef_`` plus ``intercept_`` entries); a fitted
         HistGradientBoosting model (its tree nodes); or a Pipeline whose last
-        step is one of these.
+        step is one of these (only that step is counted, not the
+        preprocessing statistics).
 
     Returns
     -------
@@ -334,8 +335,9 @@ def estimate_flops(model, n_features=None):
     Parameters
     ----------
     model : torch.nn.Module, fitted estimator or Pipeline
-        A torch module of ``Linear`` layers, a fitted torch MLP estimator, a
-        fitted linear model with ``coef_``, or a Pipeline ending in one.
+        A torch module whose parameters all sit in ``Linear`` layers, a
+        fitted torch MLP estimator, a fitted linear model with ``coef_``, or a
+        Pipeline ending in one (only its final estimator is counted).
     n_features : int, optional
         Input width of the final estimator (after preprocessing). It is read
         from the model; when given, it must match it, as a guard against
@@ -363,7 +365,8 @@ def estimate_flops(model, n_features=None):
     module = _torch_module(model)
     if module is not None:
         layers = _dense_layers(module)
-        n_model, flops = layers[0][0], sum(2 * n_in * n_out + n_out for n_in, n_out in layers)
+        n_model = layers[0][0]
+        flops = sum(2 * n_in * n_out + (n_out if bias else 0) for n_in, n_out, bias in layers)
     elif hasattr(model, "coef_") or _looks_linear(model):
         check_is_fitted(model)
         coef = np.atleast_2d(model.coef_)
@@ -392,15 +395,18 @@ def _torch_module(model):
 
 
 def _dense_layers(module):
-    """(in_features, out_features) of every ``torch.nn.Linear`` in ``module``."""
+    """Return (in_features, out_features, has_bias) of every ``torch.nn.Linear`` in ``module``.
+
+    Raises NotImplementedError when the module has no ``Linear`` layer or holds
+    parameters outside them (e.g. convolutions), which this estimate does not cover.
+    """
     import torch
 
-    layers = [
-        (m.in_features, m.out_features) for m in module.modules() if isinstance(m, torch.nn.Linear)
-    ]
-    if not layers:
+    linear = [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
+    linear_parameters = sum(p.numel() for m in linear for p in m.parameters())
+    if not linear or linear_parameters != sum(p.numel() for p in module.parameters()):
         raise NotImplementedError(UNSUPPORTED_FLOPS_ERROR.format(type_name=type(module).__name__))
-    return layers
+    return [(m.in_features, m.out_features, m.bias is not None) for m in linear]
 
 
 def _looks_linear(model):

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -136,15 +137,16 @@ def test_regressor_learns_linear_problem_in_original_units():
 
 def test_same_seed_gives_identical_predictions_and_leaves_global_rng_alone():
     X, y = separable_problem(n_samples=200)
+    params = dict(max_epochs=15, dropout=0.2, random_state=7, device="cpu")
     torch.manual_seed(123)
     global_state = torch.random.get_rng_state()
-    params = dict(max_epochs=15, dropout=0.2, random_state=7, device="cpu")
     first = TorchMLPClassifier(**params).fit(X, y).predict_proba(X)
+    assert torch.equal(torch.random.get_rng_state(), global_state)
+    torch.rand(10)  # a different global state must not change a seeded fit
     second = TorchMLPClassifier(**params).fit(X, y).predict_proba(X)
     other_seed = TorchMLPClassifier(**{**params, "random_state": 8}).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(first, second)
     assert not np.allclose(first, other_seed)
-    assert torch.equal(torch.random.get_rng_state(), global_state)
 
 
 def test_zero_sample_weight_acts_like_dropping_rows():
@@ -194,6 +196,10 @@ def test_early_stopping_stops_after_patience_and_keeps_best_epoch():
     assert len(model.loss_curve_) == len(model.validation_loss_curve_) == model.n_epochs_
     best = min(model.validation_loss_curve_)
     assert model.validation_loss_curve_[model.best_epoch_ - 1] <= best + 1e-3
+    # Same seed, stopped by max_epochs at the best epoch: the same weights, so
+    # the first model must have restored its best epoch's weights.
+    at_best = clone(model).set_params(max_epochs=model.best_epoch_).fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(X), at_best.predict_proba(X))
 
 
 def test_without_early_stopping_runs_every_epoch():
@@ -339,6 +345,14 @@ def test_describe_cpu_device():
     assert set(record) == {"type", "name", "count", "torch_version", "cuda_version"}
 
 
+def test_amp_is_a_no_op_on_cpu():
+    X, y = separable_problem(n_samples=100)
+    params = dict(max_epochs=5, device="cpu", random_state=0)
+    with_amp = TorchMLPClassifier(amp=True, amp_dtype="bfloat16", **params).fit(X, y)
+    without_amp = TorchMLPClassifier(amp=False, **params).fit(X, y)
+    np.testing.assert_array_equal(with_amp.predict_proba(X), without_amp.predict_proba(X))
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 @pytest.mark.parametrize("amp_dtype", ["float16", "bfloat16"])
 def test_cuda_mixed_precision_training(amp_dtype):
@@ -480,6 +494,14 @@ def test_three_class_network_flops():
     network = build_mlp(4, 3, hidden_layer_sizes=(8,), dropout=0.5)
     assert count_parameters(network).count == 4 * 8 + 8 + 8 * 3 + 3
     assert estimate_flops(network) == (2 * 4 * 8 + 8) + (2 * 8 * 3 + 3)
+
+
+def test_flops_of_bias_free_and_unsupported_torch_modules():
+    assert estimate_flops(torch.nn.Linear(3, 2, bias=False)) == 2 * 3 * 2
+    convolution = torch.nn.Sequential(torch.nn.Conv1d(1, 2, 3), torch.nn.Flatten())
+    with pytest.raises(NotImplementedError, match="Sequential"):
+        estimate_flops(convolution)
+    assert count_parameters(convolution).count == 1 * 2 * 3 + 2
 
 
 def test_linear_model_parameters_and_flops():
