@@ -1,7 +1,7 @@
 # greennb — one command to set up and run, one to set up and test.
 #   make run    set up .venv if needed, then run the main job
 #   make test   set up .venv if needed, then lint and run the test suite
-# Only Python 3.10+ with venv is needed; everything else comes from PyPI.
+# Only Python 3.11+ with venv is needed; everything else comes from PyPI.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -18,7 +18,6 @@ help:  ## list the targets
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	@# Install torch first, pinned, so that the unpinned range in pyproject.toml
 	@# never pulls a multi-GB build when a torch is already satisfied.
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet "$(TORCH_PIN)"

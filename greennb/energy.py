@@ -64,7 +64,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -635,7 +635,7 @@ class EnergySession:
         name = _check_phase(phase)
         token = _ActivePhase(
             name=name,
-            started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             started=time.perf_counter(),
         )
         with self._lock:
