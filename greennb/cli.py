@@ -11,6 +11,13 @@ Sub-commands
     The shipped datasets, with task, size, target and sensitive columns.
 ``greennb countries``
     Grid carbon intensity and renewable share per country (CodeCarbon's data).
+``greennb run CASE [CASE ...] [-p NAME VALUE]... [--all]``
+    Execute case notebooks with papermill into the run store
+    (``papermill_runs/<case>/<timestamp>-<hash>/``), parameters checked first.
+``greennb list``
+    The cases and their parameters: type, default and help.
+``greennb report``
+    Aggregate every finished run into ``papermill_runs/report/`` (CSV, Markdown, HTML).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -33,6 +41,14 @@ from greennb.carbon import (
 from greennb.data import dataset_table, list_datasets, load_dataset, split_dataset
 from greennb.energy import EnergyResult, configure, track
 from greennb.models import list_models, make_model
+from greennb.runs import (
+    RunFailed,
+    RunResult,
+    case_parameters,
+    list_cases,
+    notebook_path,
+    run_cases,
+)
 from greennb.sri import SRIResult, social_responsibility_index
 
 DEFAULT_DEMO_DATASET = "hmda"
@@ -40,6 +56,11 @@ DEFAULT_DEMO_MODEL = "logistic"
 # The fairness metric the demo summarises into R, by task: who gets selected
 # (classification) or whose forecasts are worse (regression, forecast).
 DEMO_SRI_METRIC = {"classification": "demographic_parity", "regression": "mae", "forecast": "mae"}
+RUNS_DIR_HELP = "root of the run store (default: $GREENNB_RUNS_DIR or ./papermill_runs)"
+INTERRUPTED_MSG = "greennb: interrupted; a run already started is kept as a *.failed folder."
+CASES_AND_ALL_MSG = "give case names or --all, not both."
+PARAMETERS_FILE_UNREADABLE_MSG = "cannot read the parameters file {path}: {error}"
+PARAMETERS_FILE_MSG = "parameters file {path} must hold a mapping of names to values; got {kind}."
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -96,7 +117,63 @@ def _build_parser() -> argparse.ArgumentParser:
         "from the energy-mix data bundled with CodeCarbon.",
     )
     countries.add_argument("--search", default="", help="only rows whose code or name contain this")
+    _add_run_parser(commands)
+    commands.add_parser(
+        "list",
+        help="list the case notebooks and their parameters",
+        description="List the case notebooks (notebooks/NN_<case>.ipynb) and the parameters of "
+        "each, with type, default and help, as papermill reads the parameters cell.",
+    )
+    report = commands.add_parser(
+        "report",
+        help="aggregate every finished run into a table and plots",
+        description="Aggregate every finished run of the run store into report.csv, report.md "
+        "and report.html (trade-off and footprint plots embedded), by default in "
+        "papermill_runs/report/.",
+    )
+    report.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
+    report.add_argument("--out", default=None, help="output folder (default: RUNS_DIR/report)")
     return parser
+
+
+def _add_run_parser(commands) -> None:
+    run = commands.add_parser(
+        "run",
+        help="execute case notebooks with papermill into the run store",
+        description="Execute case notebooks with papermill. Parameters are checked against the "
+        "notebook's parameters cell before anything runs; each run gets its own folder "
+        "RUNS_DIR/<case>/<UTC timestamp>-<parameter hash>/ with the executed notebook, "
+        "params.json, metrics.json, CodeCarbon's CSV and the figures. A failed run is kept "
+        "as <name>.failed/ with error.txt.",
+    )
+    run.add_argument("cases", nargs="*", metavar="CASE", help="case names (see greennb list)")
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (repeatable); VALUE is converted to the parameter's "
+        "type, lists as YAML: -p thresholds '[0.3, 0.6]'",
+    )
+    run.add_argument(
+        "-f",
+        "--parameters-file",
+        default=None,
+        help="YAML or JSON file of parameters, e.g. a run's params.json to reproduce it; "
+        "-p overrides its values",
+    )
+    run.add_argument("--all", action="store_true", help="run every case, in order")
+    run.add_argument(
+        "--keep-going", action="store_true", help="with several cases, go on after a failure"
+    )
+    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    run.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
+    run.add_argument("--kernel", default=None, help="Jupyter kernel (default: python3)")
+    run.add_argument(
+        "--timeout", type=float, default=None, help="seconds one cell may run (default: no limit)"
+    )
 
 
 def _quality(task: str, y_true: pd.Series, y_pred) -> tuple[str, float]:
@@ -220,6 +297,88 @@ def _print_table(frame: pd.DataFrame) -> None:
         print(frame.to_string(index=False))
 
 
+def _run_parameters(args: argparse.Namespace) -> dict:
+    """Merge the parameters file and the -p pairs (values stay strings for runs.py to convert)."""
+    parameters = {}
+    if args.parameters_file:
+        import yaml  # a papermill dependency; JSON is YAML
+
+        path = Path(args.parameters_file)
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            message = PARAMETERS_FILE_UNREADABLE_MSG.format(path=path, error=error)
+            raise ValueError(message) from None
+        if not isinstance(loaded, dict):
+            raise ValueError(PARAMETERS_FILE_MSG.format(path=path, kind=type(loaded).__name__))
+        parameters.update(loaded)
+    parameters.update(dict(args.parameter))
+    return parameters
+
+
+def _print_run(result: RunResult) -> None:
+    print(f"greennb: {result.case} finished in {result.wall_s:.1f} s -> {result.path}")
+    for model in result.metrics["models"]:
+        quality = ", ".join(f"{k} {v:.4g}" for k, v in model["quality"].items())
+        energy = model["energy_total"]
+        kwh = energy["energy_kwh"]
+        wh = "n/a" if kwh is None else f"{kwh * 1000:.3g} Wh"
+        print(f"  {model['name']}: {quality}; energy {wh} ({energy['status']})")
+
+
+def _command_run(args: argparse.Namespace) -> int:
+    if args.all and args.cases:
+        raise ValueError(CASES_AND_ALL_MSG)
+    cases = list_cases() if args.all else args.cases
+    try:
+        results = run_cases(
+            cases,
+            _run_parameters(args),
+            keep_going=args.keep_going,
+            runs_root=args.runs_dir,
+            kernel_name=args.kernel,
+            progress=not args.no_progress,
+            timeout=args.timeout,
+        )
+    except RunFailed as failure:
+        for result in failure.results:
+            _print_run(result)
+        print(f"greennb: error: {failure}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(INTERRUPTED_MSG, file=sys.stderr)
+        return 130
+    for result in results:
+        _print_run(result)
+    return 0
+
+
+def _command_list() -> None:
+    cases = list_cases()
+    if not cases:
+        print("No case notebooks found.")
+    for case in cases:
+        print(f"{case} ({notebook_path(case).name})")
+        table = case_parameters(case)
+        table = table[~table["reserved"]].drop(columns="reserved")
+        table["type"] = table["type"].fillna("any")
+        print("  " + table.to_string(index=False).replace("\n", "\n  "))
+
+
+def _command_report(args: argparse.Namespace) -> int:
+    from greennb.report import MARKDOWN_COLUMNS, collect_runs, write_report
+
+    try:
+        out = write_report(args.runs_dir, args.out)
+    except ValueError as error:  # an empty store
+        print(f"greennb: {error}", file=sys.stderr)
+        return 1
+    table = collect_runs(args.runs_dir)
+    _print_table(table[[c for c in MARKDOWN_COLUMNS if c != "finished_at"]])
+    print(f"greennb: report of {len(table)} models written to {out} (report.html, .md, .csv)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``greennb`` command line; return the exit status."""
     args = _build_parser().parse_args(argv)
@@ -241,6 +400,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             needle = args.search.lower()
             mask = table.apply(lambda row: needle in " ".join(map(str, row)).lower(), axis=1)
             _print_table(table[mask])
+        elif args.command == "run":
+            return _command_run(args)
+        elif args.command == "list":
+            _command_list()
+        elif args.command == "report":
+            return _command_report(args)
     except ValueError as error:
         print(f"greennb: error: {error}", file=sys.stderr)
         return 2

@@ -196,3 +196,338 @@ def tradeoff_scatter(
         title=f"Trade-off: {y.replace('_', ' ')} vs energy, coloured by {hue}",
     )
     return ax
+
+
+#: Energy units of :func:`facility_breakdown`, as multiples of one kWh.
+ENERGY_UNITS = {"kWh": 1.0, "Wh": 1e3, "mWh": 1e6}
+UNKNOWN_UNIT_MSG = "Unknown energy unit {unit!r}; valid units: {valid}."
+PREDICTION_LENGTH_MSG = (
+    "predictions[{name!r}] has {n} values but there are {expected} times; align them first."
+)
+
+
+def facility_breakdown(
+    facility: Any, *, unit: str = "mWh", status: str | None = None, ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Bar chart of E_total split into computation, data-centre and cooling energy.
+
+    Parameters
+    ----------
+    facility : FacilityEnergy
+        A result of :func:`greennb.facility_energy` (energies in kWh).
+    unit : {"kWh", "Wh", "mWh"}
+        Unit of the bars; small notebook runs read best in mWh.
+    status : str, optional
+        How the computation energy was obtained (``"measured"`` or ``"estimated"``), shown in
+        the title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    if unit not in ENERGY_UNITS:
+        raise ValueError(UNKNOWN_UNIT_MSG.format(unit=unit, valid=", ".join(ENERGY_UNITS)))
+    scale = ENERGY_UNITS[unit]
+    table = pd.DataFrame(
+        {
+            "part": ["computation", "data centre", "cooling"],
+            "energy": [
+                facility.computation_kwh * scale,
+                facility.data_center_kwh * scale,
+                facility.cooling_kwh * scale,
+            ],
+        }
+    )
+    ax = _axes(ax)
+    sns.barplot(data=table, x="part", y="energy", hue="part", legend=False, ax=ax)
+    ax.set(
+        xlabel="part of E_total",
+        ylabel=f"energy ({unit})",
+        title=(
+            f"E_total = {facility.total_kwh * scale:.3g} {unit} at PUE {facility.pue:g} "
+            "(computation + data centre + cooling)" + (f", {status}" if status else "")
+        ),
+    )
+    return ax
+
+
+def forecast_vs_actual(
+    times: Sequence[Any],
+    actual: Sequence[float],
+    predictions: Any,
+    *,
+    unit: str | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Line chart of observed values and one or more forecasts over time.
+
+    Parameters
+    ----------
+    times : sequence of datetimes
+        Time of each value.
+    actual : sequence of float
+        Observed values, aligned with ``times``.
+    predictions : mapping of str to sequence of float
+        Forecast of each model, aligned with ``times``.
+    unit : str, optional
+        Unit of the values, for the y label (e.g. ``"GW"``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    series = {"actual": actual, **dict(predictions)}
+    for name, values in series.items():
+        if len(values) != len(times):
+            raise ValueError(
+                PREDICTION_LENGTH_MSG.format(name=name, n=len(values), expected=len(times))
+            )
+    table = pd.concat(
+        [
+            pd.DataFrame({"time": list(times), "value": list(values), "series": name})
+            for name, values in series.items()
+        ],
+        ignore_index=True,
+    )
+    ax = _axes(ax, figsize=(9.0, 4.0))
+    sns.lineplot(data=table, x="time", y="value", hue="series", style="series", ax=ax)
+    ax.set(
+        xlabel="time",
+        ylabel=f"value ({unit})" if unit else "value",
+        title="Forecast vs actual",
+    )
+    ax.tick_params(axis="x", labelrotation=30)
+    return ax
+
+
+def group_error_bars(
+    table: pd.DataFrame,
+    *,
+    group: str,
+    metric: str = "mae",
+    hue: str = "model",
+    unit: str | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Bar chart of a forecast error per group, one bar per model.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per (model, group), e.g. the ``by_group`` tables of
+        :func:`greennb.fairness_report` stacked with a model column.
+    group : str
+        Column naming the group (e.g. ``"neighbourhood"``).
+    metric : str
+        Column of the error (``"mae"`` in the target's unit, ``"mape"`` a fraction).
+    hue : str
+        Column telling the models apart.
+    unit : str, optional
+        Unit of the error, for the y label; a MAPE is labelled as a fraction.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    _require(table, [group, metric, hue], "group_error_bars")
+    ax = _axes(ax)
+    sns.barplot(data=table, x=group, y=metric, hue=hue, ax=ax)
+    label = metric.upper()
+    if unit:
+        label += f" ({unit})"
+    elif metric == "mape":
+        label += " (fraction of the actual value)"
+    ax.set(
+        xlabel=group.replace("_", " "),
+        ylabel=label,
+        title=f"Forecast error ({metric.upper()}) by {group.replace('_', ' ')} and {hue}",
+    )
+    ax.tick_params(axis="x", labelrotation=20)
+    return ax
+
+
+#: Quantities of :func:`footprint_bars`: column → (axis label, factor from the column's unit).
+FOOTPRINT_VALUES = {
+    "total_kwh": ("facility energy E_total (Wh)", 1e3),
+    "energy_kwh": ("computation energy (Wh)", 1e3),
+    "emissions_g": ("emissions (g CO2e)", 1.0),
+}
+UNKNOWN_FOOTPRINT_MSG = "Unknown footprint value {value!r}; valid values: {valid}."
+
+
+def footprint_bars(
+    table: pd.DataFrame, *, value: str = "total_kwh", ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Horizontal bars of energy or emissions per case and model, mean over runs.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per (run, model) with ``case``, ``model``, ``energy_status`` and ``value``
+        columns, as :func:`greennb.report.collect_runs` returns.
+    value : {"total_kwh", "energy_kwh", "emissions_g"}
+        Quantity drawn: facility or computation energy (shown in Wh) or g CO2e.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw. Error bars are the standard deviation over runs.
+    """
+    if value not in FOOTPRINT_VALUES:
+        raise ValueError(UNKNOWN_FOOTPRINT_MSG.format(value=value, valid=list(FOOTPRINT_VALUES)))
+    _require(table, ["case", "model", "energy_status", value], "footprint_bars")
+    label, factor = FOOTPRINT_VALUES[value]
+    frame = table.assign(
+        bar=table["case"].astype(str) + " / " + table["model"].astype(str),
+        shown=table[value].astype(float) * factor,
+    ).sort_values(["case", "model"])
+    ax = _axes(ax)
+    sns.barplot(data=frame, y="bar", x="shown", hue="case", errorbar="sd", legend=False, ax=ax)
+    statuses = ", ".join(sorted(set(frame["energy_status"].dropna())))
+    ax.set(xlabel=label, ylabel="case / model", title=f"{label} per case and model ({statuses})")
+    return ax
+
+
+def group_rate_bars(
+    table: pd.DataFrame,
+    *,
+    group: str,
+    metric: str = "true_positive_rate",
+    hue: str = "model",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Bar chart of a classification rate per group, one bar per model.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per (model, group), e.g. the ``by_group`` tables of
+        :func:`greennb.fairness_report` stacked with a model column.
+    group : str
+        Column naming the group (e.g. ``"age_band"``).
+    metric : str
+        Column of the rate, a fraction in [0, 1] (``"true_positive_rate"``,
+        ``"false_positive_rate"``, ``"selection_rate"``...).
+    hue : str
+        Column telling the models apart.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    _require(table, [group, metric, hue], "group_rate_bars")
+    ax = _axes(ax)
+    sns.barplot(data=table, x=group, y=metric, hue=hue, ax=ax)
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.0, 1.0))  # rates near 1 hide it
+    name = metric.replace("_", " ")
+    ax.set(
+        xlabel=group.replace("_", " "),
+        ylabel=f"{name} (fraction)",
+        ylim=(0.0, 1.0),
+        title=f"{name.capitalize()} by {group.replace('_', ' ')} and {hue}",
+    )
+    return ax
+
+
+def calibration_curves(calibration: Any, *, ax: plt.Axes | None = None) -> plt.Axes:
+    """Reliability diagram: observed fraction of positives against predicted probability.
+
+    One line per group, labelled with its expected calibration error; the area of each
+    point grows with the number of rows in its bin. The dashed diagonal is perfect
+    calibration; points below it mean the model over-states the group's risk.
+
+    Parameters
+    ----------
+    calibration : GroupCalibration
+        A result of :func:`greennb.calibration.calibration_by_group`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    curves = calibration.curves
+    needed = ["group", "mean_predicted", "fraction_positive", "count"]
+    _require(curves, needed, "calibration_curves")
+    ece = calibration.summary["ece"]
+    labelled = curves.assign(group=[f"{g} (ECE {ece[g]:.3f})" for g in curves["group"]])
+    ax = _axes(ax)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    common = dict(data=labelled, x="mean_predicted", y="fraction_positive", hue="group", ax=ax)
+    sns.lineplot(**common)
+    sns.scatterplot(**common, size="count", sizes=(10, 200), legend=False)
+    label = calibration.pos_label
+    ax.set(
+        xlim=(0.0, 1.0),
+        ylim=(0.0, 1.0),
+        xlabel=f"mean predicted probability of {label!r} (fraction)",
+        ylabel=f"observed fraction {label!r} (fraction)",
+        title=f"Calibration by group ({calibration.n_bins} {calibration.strategy} bins)",
+    )
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def variant_group_bars(
+    table: pd.DataFrame, *, metric: str = "true_positive_rate", ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Per-group values of one metric for each model variant (grouped bars).
+
+    Shows whether an efficiency lever (quantization, pruning, distillation) costs some groups
+    more than others: compare each group's bars across the variants.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`greennb.footprint.variant_group_table` (columns ``variant``,
+        ``group``, ``metric``, ``value``).
+    metric : str
+        The metric to show, e.g. ``"accuracy"``, ``"true_positive_rate"`` or ``"mae"``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    _require(table, ["variant", "group", "metric", "value"], "variant_group_bars")
+    rows = table[table["metric"] == metric]
+    if rows.empty:
+        raise ValueError(
+            NO_COLUMNS_MSG.format(
+                what=f"variant_group_bars(metric={metric!r})",
+                needed=[metric],
+                available=sorted(set(table["metric"])),
+            )
+        )
+    ax = _axes(ax)
+    sns.barplot(data=rows, x="variant", y="value", hue="group", ax=ax)
+    label = metric.replace("_", " ")
+    unit = " (target unit)" if metric == "mae" else " (fraction)"
+    ax.set(
+        xlabel="model variant",
+        ylabel=label + unit,
+        title=f"{label.capitalize()} by group for each variant",
+    )
+    return ax
+
+
+def epoch_forecast_curve(
+    table: pd.DataFrame, *, planned_epochs: int | None = None, ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Cumulative training energy per epoch: measured, and forecast from the first epochs.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :meth:`greennb.footprint.ForecastReport.epoch_table` (columns
+        ``epoch``, ``cumulative_energy_wh``, ``forecast_energy_wh``,
+        ``measured_for_forecast``).
+    planned_epochs : int, optional
+        Draw a vertical line at the planned end of the run.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    needed = ["epoch", "cumulative_energy_wh", "forecast_energy_wh", "measured_for_forecast"]
+    _require(table, needed, "epoch_forecast_curve")
+    ax = _axes(ax)
+    sns.lineplot(
+        data=table, x="epoch", y="cumulative_energy_wh", marker="o", label="measured", ax=ax
+    )
+    sns.lineplot(
+        data=table, x="epoch", y="forecast_energy_wh", linestyle="--", label="forecast", ax=ax
+    )
+    k = int(table["measured_for_forecast"].sum())
+    if k:
+        ax.axvline(k, color="grey", linestyle=":", label=f"forecast made (epoch {k})")
+    if planned_epochs is not None:
+        ax.axvline(planned_epochs, color="tab:red", linestyle=":", label="planned end")
+    ax.legend(loc="upper left")
+    ax.set(
+        xlabel="epoch",
+        ylabel="cumulative computation energy (Wh)",
+        title=f"Training energy: measured vs forecast after {k} epoch(s)",
+    )
+    return ax

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 
-from greennb import cli
+from greennb import cli, runs
 
 
 def test_demo_prints_quality_energy_flags_and_sri(capsys):
@@ -79,3 +81,88 @@ def test_every_command_has_help(capsys):
             cli.main(argv)
         assert exit_info.value.code == 0
     assert "--country" in capsys.readouterr().out
+
+
+# --- run, list, report (the run store; fixture notebooks in tests/notebooks) ---------------
+
+FIXTURES = Path(__file__).parent / "notebooks"
+
+
+@pytest.fixture
+def fixture_notebooks(monkeypatch):
+    monkeypatch.setenv(runs.NOTEBOOKS_DIR_ENV, str(FIXTURES))
+
+
+def test_new_commands_have_help(capsys):
+    for argv in (["run", "--help"], ["list", "--help"], ["report", "--help"]):
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main(argv)
+        assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--runs-dir" in out and "NAME VALUE" in out and "--all" in out
+
+
+def test_list_shows_cases_and_their_parameters(capsys, fixture_notebooks):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "ok (00_ok.ipynb)" in out and "early_exit (02_early_exit.ipynb)" in out
+    line = next(line for line in out.splitlines() if "thresholds" in line)
+    assert line.split()[:3] == ["thresholds", "list", "[0.5]"]
+    assert "decision thresholds on P(favourable), one model each" in line
+    assert "run_dir" not in out  # set by the runner, not by users
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["nope"], "Unknown case 'nope'. Valid cases: ['ok', 'boom', 'early_exit', 'light']"),
+        (["ok", "-p", "epochs", "5"], "Unknown parameter 'epochs' for case 'ok'"),
+        (["ok", "-p", "seed", "x"], "Parameter 'seed' of case 'ok' expects int"),
+        (["ok", "-p", "country", "XYZ"], "XYZ"),
+        (["ok", "-p", "run_dir", "/tmp"], "'run_dir' is set by the runner"),
+        (["--all", "ok"], "give case names or --all, not both"),
+        ([], "No case to run"),
+    ],
+)
+def test_run_refuses_bad_input_before_executing(argv, message, capsys, tmp_path, fixture_notebooks):
+    assert cli.main(["run", *argv, "--runs-dir", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_a_failing_notebook_exits_1_showing_the_cell_error(capsys, tmp_path, fixture_notebooks):
+    argv = ["run", "boom", "-p", "message", "bad input", "--no-progress", "--runs-dir"]
+    assert cli.main([*argv, str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "case 'boom' failed in cell" in err and "ValueError: boom: bad input" in err
+    assert [p.name.endswith(".failed") for p in (tmp_path / "boom").iterdir()] == [True]
+
+
+def test_a_parameters_file_that_is_not_a_mapping_is_refused(capsys, tmp_path, fixture_notebooks):
+    path = tmp_path / "params.yaml"
+    path.write_text("- 1\n- 2\n")
+    assert cli.main(["run", "light", "-f", str(path), "--runs-dir", str(tmp_path)]) == 2
+    assert "must hold a mapping" in capsys.readouterr().err
+    assert cli.main(["run", "light", "-f", str(tmp_path / "absent.yaml")]) == 2
+    assert "cannot read the parameters file" in capsys.readouterr().err
+
+
+def test_run_with_a_parameters_file_then_report(capsys, tmp_path, fixture_notebooks):
+    store = tmp_path / "store"
+    assert cli.main(["report", "--runs-dir", str(store)]) == 1
+    assert "No finished runs" in capsys.readouterr().err
+    path = tmp_path / "params.yaml"
+    path.write_text("seed: 5\ncountry: FRA\n")
+    argv = ["run", "light", "-f", str(path), "-p", "seed", "6", "--no-progress"]
+    assert cli.main([*argv, "--runs-dir", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "greennb: light finished in" in out and "majority: accuracy 0.75" in out
+    (run_dir,) = runs.list_runs(store)
+    params = json.loads((run_dir / "params.json").read_text())
+    assert (params["seed"], params["country"]) == (6, "FRA")  # -p overrides the file
+    assert cli.main(["report", "--runs-dir", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "majority" in out and "report of 1 models written to" in out
+    assert {"report.csv", "report.md", "report.html"} <= {
+        p.name for p in (store / "report").iterdir()
+    }

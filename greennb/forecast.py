@@ -1,0 +1,608 @@
+"""Forecasting helpers for the smart-city case: lag features, a seasonal-naive baseline, scores.
+
+A forecast may only use what is known when it is made. For a forecast ``k`` steps ahead, the
+target of ``k`` or more steps earlier is known; the target of the last ``k − 1`` steps is not.
+:func:`add_lag_features` builds such lagged copies of a column, per group (station) and by
+timestamp, so a lag never reaches forward in time and never crosses from one group into
+another. :func:`with_lag_features` does the same for a forecast :class:`~greennb.data.Dataset`
+and adds the lags to its features; the smallest lag sets the forecast horizon.
+
+:class:`SeasonalNaiveForecaster` is the classic baseline of forecasting: predict the value one
+season earlier, read from a lag column of the feature table. It receives the same feature
+table as the machine-learning models, so every model sees the same information; the models see
+the lag *and* everything else (calendar, weather, other lags), so they can at least learn the
+baseline.
+
+:data:`FORECAST_SETUPS` holds, per smart-city dataset, the lags, the baseline's lag column, the
+equity group and the horizon; :func:`load_forecast_dataset` loads a dataset with them.
+:func:`recent_period` keeps the most recent days of a forecast dataset (the quick,
+classroom-fast configuration of the notebooks), and :func:`forecast_metrics` scores a forecast
+(MAE, RMSE, MAPE, R²) with scikit-learn's metrics and greennb's zero-safe MAPE.
+
+Examples
+--------
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"time": pd.date_range("2024-01-01", periods=4, freq="D"),
+...                       "load": [1.0, 2.0, 3.0, 4.0]})
+>>> add_lag_features(frame, "load", [1, 2], time="time")["load_lag2"].tolist()
+[nan, nan, 1.0, 2.0]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
+
+from greennb.data import Dataset, load_dataset
+from greennb.fairness import mean_absolute_percentage_error
+
+__all__ = [
+    "FORECAST_SETUPS",
+    "LAG_COLUMN_TEMPLATE",
+    "ForecastSetup",
+    "SeasonalNaiveForecaster",
+    "add_lag_features",
+    "forecast_metrics",
+    "forecast_setup",
+    "lag_column_name",
+    "load_forecast_dataset",
+    "recent_period",
+    "with_lag_features",
+]
+
+LAG_COLUMN_TEMPLATE = "{column}_lag{lag}"
+"""Name of a lag column, e.g. ``demand_lag48`` (48 steps earlier)."""
+
+# Error-message templates, kept here so that tests can match them.
+NOT_A_FRAME_MSG = "{what} must be a pandas DataFrame; got {type_name}."
+MISSING_COLUMN_MSG = "{role} column {column!r} is not in the frame. Available columns: {available}."
+NOT_DATETIME_MSG = "time column {column!r} must hold datetimes; got dtype {dtype}."
+BAD_LAGS_MSG = (
+    "lags must be positive whole numbers of time steps (e.g. [48, 336] for one day and one "
+    "week of half-hours); got {value!r}."
+)
+BAD_STEP_MSG = (
+    "step must be a positive time span such as '30min' or '1D' (a pandas Timedelta); got {value!r}."
+)
+NO_STEP_MSG = (
+    "Cannot infer the time step of column {column!r}: it has fewer than two distinct times. "
+    "Pass step='1D' (or another pandas Timedelta)."
+)
+DUPLICATE_TIME_MSG = (
+    "Column {time!r} has repeated times{within}, e.g. {example}; a lag needs one row per "
+    "time{per}. Pass group=... naming the column that tells the series apart."
+)
+LAG_EXISTS_MSG = (
+    "Column {name!r} already exists; drop it first or choose other lags (existing columns: "
+    "{available})."
+)
+NOT_FORECAST_MSG = (
+    "{function} needs a forecast dataset with a time column; dataset {name!r} has task "
+    "{task!r}. Forecast datasets: chicago_ridership, victoria_electricity."
+)
+BAD_DAYS_MSG = "days must be a positive whole number of days; got {value!r}."
+LAG_COLUMN_MISSING_MSG = (
+    "lag_column {column!r} is not a column of X; columns: {available}. Name the column that "
+    "holds the target one season earlier (e.g. 'ridership_lag14' or 'demand_lag336')."
+)
+LAG_INDEX_MSG = (
+    "lag_column {column!r} must be a column name (for a DataFrame) or an integer position in "
+    "range(-{n}, {n}); X has {n} columns."
+)
+LAG_NAN_MSG = (
+    "lag_column {column!r} has {count} missing value(s), the first at row {row}: those rows "
+    "have no value one season earlier. Drop them (with_lag_features(..., dropna=True) does) "
+    "before fitting or predicting."
+)
+EMPTY_X_MSG = "X has 0 rows (0 samples); a forecast needs at least one row."
+Y_LENGTH_MSG = "y has {n_y} values but X has {n_x} rows."
+UNKNOWN_FORECAST_MSG = "Unknown forecast dataset {name!r}. Valid names: {valid}."
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _require_frame(frame: Any, what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(NOT_A_FRAME_MSG.format(what=what, type_name=type(frame).__name__))
+
+
+def _require_column(frame: pd.DataFrame, column: Any, role: str) -> None:
+    if column not in frame.columns:
+        available = ", ".join(map(str, frame.columns))
+        raise ValueError(MISSING_COLUMN_MSG.format(role=role, column=column, available=available))
+
+
+def _check_lags(lags: int | Sequence[int]) -> list[int]:
+    values = [lags] if isinstance(lags, numbers.Integral) else lags
+    try:
+        values = list(values)
+    except TypeError:
+        raise ValueError(BAD_LAGS_MSG.format(value=lags)) from None
+    valid = all(
+        isinstance(lag, numbers.Integral) and not isinstance(lag, bool) and lag > 0
+        for lag in values
+    )
+    if not values or not valid:
+        raise ValueError(BAD_LAGS_MSG.format(value=lags))
+    return sorted({int(lag) for lag in values})
+
+
+def _time_step(times: pd.Series, column: str, step: Any) -> pd.Timedelta:
+    """Return the given step, or the smallest gap between distinct times."""
+    if step is not None:
+        try:
+            value = pd.Timedelta(step)
+        except (TypeError, ValueError):
+            raise ValueError(BAD_STEP_MSG.format(value=step)) from None
+        if pd.isna(value) or value <= pd.Timedelta(0):
+            raise ValueError(BAD_STEP_MSG.format(value=step))
+        return value
+    distinct = np.sort(times.dropna().unique())
+    if len(distinct) < 2:
+        raise ValueError(NO_STEP_MSG.format(column=column))
+    return pd.Timedelta(np.diff(distinct).min())
+
+
+def _check_unique_times(frame: pd.DataFrame, keys: list[str], time: str) -> None:
+    repeated = frame.duplicated(subset=keys, keep=False)
+    if repeated.any():
+        example = frame.loc[repeated, keys].iloc[0].to_dict()
+        grouped = len(keys) > 1
+        raise ValueError(
+            DUPLICATE_TIME_MSG.format(
+                time=time,
+                within=f" within {keys[0]!r}" if grouped else "",
+                example=example,
+                per=f" and {keys[0]}" if grouped else "",
+            )
+        )
+
+
+def lag_column_name(column: str, lag: int) -> str:
+    """Return the name of the lag column, ``<column>_lag<lag>``.
+
+    Parameters
+    ----------
+    column : str
+        The lagged column.
+    lag : int
+        Lag in time steps.
+
+    Returns
+    -------
+    str
+        E.g. ``"demand_lag48"``.
+    """
+    return LAG_COLUMN_TEMPLATE.format(column=column, lag=lag)
+
+
+# --------------------------------------------------------------------------- lag features
+
+
+def add_lag_features(
+    frame: pd.DataFrame,
+    column: str,
+    lags: int | Sequence[int],
+    *,
+    time: str,
+    group: str | None = None,
+    step: str | pd.Timedelta | None = None,
+) -> pd.DataFrame:
+    """Add lagged copies of a column: its value ``lag`` time steps earlier, per group.
+
+    The value of row ``(g, t)`` in ``<column>_lag<k>`` is ``column`` at time ``t − k·step`` in
+    the same group ``g``, found by timestamp (a join on group and time, not a shift of row
+    positions), so an unsorted frame or a gap in a series cannot pull in a wrong or a future
+    value. Where that earlier time is absent (the start of a series, a gap), the lag is NaN.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Table with one row per time (and per group, if given).
+    column : str
+        Column to lag, e.g. the target.
+    lags : int or sequence of int
+        Lags in time steps, each > 0 (no lag may look forward).
+    time : str
+        Datetime column.
+    group : str, optional
+        Column telling series apart (e.g. ``"station"``); lags never cross groups.
+    step : str or pandas.Timedelta, optional
+        Length of one time step, e.g. ``"30min"``; default the smallest gap between distinct
+        times.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` (same index and row order) with one new float column per lag,
+        named by :func:`lag_column_name`.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a DataFrame.
+    ValueError
+        If a column is missing, ``time`` is not datetime, a lag is not a positive integer,
+        ``step`` is not a positive time span (or cannot be inferred), a (group, time) pair is
+        repeated, or a lag column already exists.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"day": pd.to_datetime(["2024-01-02", "2024-01-01"] * 2),
+    ...                       "station": ["a", "a", "b", "b"], "rides": [2.0, 1.0, 20.0, 10.0]})
+    >>> add_lag_features(frame, "rides", 1, time="day", group="station")["rides_lag1"].tolist()
+    [1.0, nan, 10.0, nan]
+    """
+    _require_frame(frame, "frame")
+    _require_column(frame, column, "Lagged")
+    _require_column(frame, time, "Time")
+    if group is not None:
+        _require_column(frame, group, "Group")
+    if not pd.api.types.is_datetime64_any_dtype(frame[time]):
+        raise ValueError(NOT_DATETIME_MSG.format(column=time, dtype=frame[time].dtype))
+    lag_steps = _check_lags(lags)
+    unit = _time_step(frame[time], time, step)
+    keys = [time] if group is None else [group, time]
+    _check_unique_times(frame, keys, time)
+    result = frame.copy()
+    for lag in lag_steps:
+        name = lag_column_name(column, lag)
+        if name in result.columns:
+            available = ", ".join(map(str, result.columns))
+            raise ValueError(LAG_EXISTS_MSG.format(name=name, available=available))
+        earlier = frame[[*keys, column]].rename(columns={column: name})
+        earlier[time] = earlier[time] + lag * unit  # the value at t - lag, moved to t
+        joined = frame[keys].merge(earlier, on=keys, how="left", validate="one_to_one")
+        result[name] = joined[name].to_numpy(dtype=float)
+    return result
+
+
+def _check_forecast(dataset: Dataset, function: str) -> str:
+    if dataset.task != "forecast" or dataset.time_column is None:
+        raise ValueError(
+            NOT_FORECAST_MSG.format(function=function, name=dataset.name, task=dataset.task)
+        )
+    return dataset.time_column
+
+
+def with_lag_features(
+    dataset: Dataset,
+    lags: int | Sequence[int],
+    *,
+    group: str | None = None,
+    step: str | pd.Timedelta | None = None,
+    dropna: bool = True,
+) -> Dataset:
+    """Return a forecast dataset whose features include lags of its target.
+
+    Lags are built on the whole frame before any split or subsample (they only look back), so
+    the first test rows can use values from the training period, as a real forecast would.
+    The smallest lag sets the horizon: with lags of 48 half-hours or more the task is a
+    day-ahead forecast.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        A forecast dataset (``task="forecast"`` with a ``time_column``).
+    lags : int or sequence of int
+        Lags of the target in time steps, each > 0.
+    group : str, optional
+        Column telling series apart (``"station"`` for Chicago).
+    step : str or pandas.Timedelta, optional
+        Length of one time step; default the smallest gap between distinct times.
+    dropna : bool, default True
+        Drop the rows with a missing lag (the start of each series), so that every model,
+        the seasonal-naive baseline included, is trained and scored on the same rows.
+
+    Returns
+    -------
+    Dataset
+        A new dataset with the lag columns appended to ``frame`` and ``features``.
+
+    Raises
+    ------
+    ValueError
+        If the dataset is not a forecast, or for the reasons of :func:`add_lag_features`.
+    """
+    time = _check_forecast(dataset, "with_lag_features")
+    frame = add_lag_features(dataset.frame, dataset.target, lags, time=time, group=group, step=step)
+    names = [lag_column_name(dataset.target, lag) for lag in _check_lags(lags)]
+    if dropna:
+        frame = frame.dropna(subset=names).reset_index(drop=True)
+    return dataclasses.replace(dataset, frame=frame, features=[*dataset.features, *names])
+
+
+def recent_period(dataset: Dataset, *, days: int) -> Dataset:
+    """Keep the most recent ``days`` days of a forecast dataset (a quick-mode subsample).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        A forecast dataset.
+    days : int
+        Number of days to keep, counted back from the last time: rows with
+        ``time > last_time − days`` are kept. With daily data, exactly ``days`` dates.
+
+    Returns
+    -------
+    Dataset
+        A new dataset with the recent rows only (index reset).
+
+    Raises
+    ------
+    ValueError
+        If the dataset is not a forecast or ``days`` is not a positive integer.
+    """
+    time = _check_forecast(dataset, "recent_period")
+    if not isinstance(days, numbers.Integral) or isinstance(days, bool) or days <= 0:
+        raise ValueError(BAD_DAYS_MSG.format(value=days))
+    times = dataset.frame[time]
+    keep = times > times.max() - pd.Timedelta(days=int(days))
+    return dataclasses.replace(dataset, frame=dataset.frame.loc[keep].reset_index(drop=True))
+
+
+# --------------------------------------------------------------------------- case setups
+
+
+@dataclass(frozen=True)
+class ForecastSetup:
+    """How the smart-city notebook forecasts one dataset, without leakage.
+
+    Attributes
+    ----------
+    dataset : str
+        Registry name of the dataset.
+    lags : tuple of int
+        Lags of the target added as features, in time steps; none is shorter than the horizon.
+    group : str or None
+        Column telling series apart (lags never cross it).
+    season_lag : str
+        Lag column the seasonal-naive baseline predicts from (the target one season earlier).
+    equity_group : str
+        Default column for the equity analysis of forecast errors.
+    horizon : str
+        The forecast horizon in words, set by the shortest lag the models see.
+    """
+
+    dataset: str
+    lags: tuple[int, ...]
+    group: str | None
+    season_lag: str
+    equity_group: str
+    horizon: str
+
+
+FORECAST_SETUPS: dict[str, ForecastSetup] = {
+    # The shipped ridership_lag14 (same station 14 days earlier) makes it a 14-day-ahead
+    # forecast; the added lags (3, 4, 5 weeks and 52 weeks, same weekday) are all older.
+    "chicago_ridership": ForecastSetup(
+        dataset="chicago_ridership",
+        lags=(21, 28, 35, 364),
+        group="station",
+        season_lag="ridership_lag14",
+        equity_group="neighbourhood",
+        horizon="14 days ahead (daily entries per station)",
+    ),
+    # One day (48 half-hours) and one week (336) earlier: a day-ahead forecast whose
+    # seasonal-naive baseline repeats last week's demand at the same half-hour.
+    "victoria_electricity": ForecastSetup(
+        dataset="victoria_electricity",
+        lags=(48, 336),
+        group=None,
+        season_lag="demand_lag336",
+        equity_group="workday",
+        horizon="1 day ahead (half-hourly demand)",
+    ),
+}
+"""Forecast setups of the smart-city case, by dataset name."""
+
+
+def forecast_setup(name: str) -> ForecastSetup:
+    """Return the forecast setup of a smart-city dataset.
+
+    Parameters
+    ----------
+    name : {"chicago_ridership", "victoria_electricity"}
+        Dataset name.
+
+    Returns
+    -------
+    ForecastSetup
+        Lags, series column, baseline lag column, equity group and horizon.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a forecast dataset; the message lists the valid names.
+    """
+    if not isinstance(name, str) or name not in FORECAST_SETUPS:
+        raise ValueError(
+            UNKNOWN_FORECAST_MSG.format(name=name, valid=", ".join(sorted(FORECAST_SETUPS)))
+        )
+    return FORECAST_SETUPS[name]
+
+
+def load_forecast_dataset(name: str, *, days: int | None = None) -> tuple[Dataset, ForecastSetup]:
+    """Load a smart-city dataset with its lag features, optionally only its recent days.
+
+    Lags are built on the whole series first, then the recent period is cut, so a short
+    quick-mode sample still has its history.
+
+    Parameters
+    ----------
+    name : {"chicago_ridership", "victoria_electricity"}
+        Dataset name.
+    days : int, optional
+        Keep only the most recent ``days`` days (see :func:`recent_period`); None keeps all.
+
+    Returns
+    -------
+    tuple of (Dataset, ForecastSetup)
+        The dataset with lag features (rows without full history dropped) and its setup.
+
+    Raises
+    ------
+    ValueError
+        For an unknown dataset or a bad ``days``.
+    """
+    setup = forecast_setup(name)
+    data = with_lag_features(load_dataset(name), list(setup.lags), group=setup.group)
+    if days is not None:
+        data = recent_period(data, days=days)
+    return data, setup
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+class SeasonalNaiveForecaster(RegressorMixin, BaseEstimator):
+    """Seasonal-naive forecast: predict the value one season earlier, read from a lag column.
+
+    ``ŷ(t) = y(t − m)`` where ``m`` is the season (14 days for Chicago's ``ridership_lag14``,
+    one week = 336 half-hours for ``demand_lag336``). Nothing is learned: ``fit`` only checks
+    the input and records its shape. It takes the same feature table as the other models, so
+    the comparison is fair in information: the baseline uses one column of what they see.
+
+    Parameters
+    ----------
+    lag_column : str or int
+        The column of X holding the target one season earlier: a name for a DataFrame, or an
+        integer position.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of columns of X seen in ``fit``.
+    feature_names_in_ : ndarray of str
+        Column names, when X was a DataFrame with string column names.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"demand_lag336": [4.1, 3.9], "temperature": [21.0, 25.0]})
+    >>> SeasonalNaiveForecaster(lag_column="demand_lag336").fit(X).predict(X)
+    array([4.1, 3.9])
+    """
+
+    def __init__(self, lag_column: str | int | None = None):
+        self.lag_column = lag_column
+
+    def fit(self, X, y=None):
+        """Check X (and y), record the number of features; nothing is learned.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Features, including ``lag_column``.
+        y : array-like of shape (n_samples,), optional
+            Target; checked for length and finite values only.
+
+        Returns
+        -------
+        SeasonalNaiveForecaster
+            self.
+        """
+        values = self._lag_values(X, reset=True)
+        if y is not None:
+            y = column_or_1d(check_array(y, ensure_2d=False, dtype="numeric"), warn=True)
+            if len(y) != len(values):
+                raise ValueError(Y_LENGTH_MSG.format(n_y=len(y), n_x=len(values)))
+        return self
+
+    def predict(self, X):
+        """Predict the value one season earlier.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or array-like of shape (n_samples, n_features)
+            Features with the same columns as in ``fit``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            The lag column, as floats, in the target's unit.
+        """
+        check_is_fitted(self, "n_features_in_")
+        return self._lag_values(X, reset=False)
+
+    def _lag_values(self, X, *, reset: bool) -> np.ndarray:
+        if isinstance(X, pd.DataFrame):
+            # Feature tables mix categories and numbers: check only the shape and the column
+            # names here (scikit-learn's validate_data), and the lag column itself below.
+            validate_data(self, X, reset=reset, skip_check_array=True)
+            if len(X) == 0:
+                raise ValueError(EMPTY_X_MSG)
+            column = self._select_name(X) if isinstance(self.lag_column, str) else None
+            if column is None:
+                column = self._select_position(X.to_numpy(), X.shape[1])
+        else:
+            array = validate_data(self, X, reset=reset, ensure_all_finite=False)
+            column = self._select_position(array, array.shape[1])
+        values = np.asarray(column, dtype=float)
+        missing = ~np.isfinite(values)
+        if missing.any():
+            raise ValueError(
+                LAG_NAN_MSG.format(
+                    column=self.lag_column, count=int(missing.sum()), row=int(np.argmax(missing))
+                )
+            )
+        return values
+
+    def _select_name(self, X: pd.DataFrame) -> pd.Series:
+        if self.lag_column not in X.columns:
+            available = ", ".join(map(str, X.columns))
+            raise ValueError(
+                LAG_COLUMN_MISSING_MSG.format(column=self.lag_column, available=available)
+            )
+        return X[self.lag_column]
+
+    def _select_position(self, array: np.ndarray, n: int) -> np.ndarray:
+        column = self.lag_column
+        is_int = isinstance(column, numbers.Integral) and not isinstance(column, bool)
+        if not is_int or not -n <= column < n:
+            raise ValueError(LAG_INDEX_MSG.format(column=column, n=n))
+        return array[:, int(column)]
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def forecast_metrics(y_true, y_pred) -> dict[str, float]:
+    """Score a forecast: MAE, RMSE (target units), MAPE (fraction) and R².
+
+    Parameters
+    ----------
+    y_true : array-like of float
+        Observed values.
+    y_pred : array-like of float
+        Forecasts, same unit and length.
+
+    Returns
+    -------
+    dict of str to float
+        ``mae`` and ``rmse`` in the target's unit (scikit-learn), ``mape`` as a fraction over
+        the rows with a non-zero target (:func:`greennb.fairness.mean_absolute_percentage_error`;
+        NaN if every target is 0) and ``r2`` (coefficient of determination, 1 is perfect).
+
+    Examples
+    --------
+    >>> forecast_metrics([2.0, 4.0], [1.0, 5.0])
+    {'mae': 1.0, 'rmse': 1.0, 'mape': 0.375, 'r2': 0.0}
+    """
+    truth = np.asarray(y_true, dtype=float)
+    pred = np.asarray(y_pred, dtype=float)
+    return {
+        "mae": float(mean_absolute_error(truth, pred)),
+        "rmse": float(root_mean_squared_error(truth, pred)),
+        "mape": float(mean_absolute_percentage_error(truth, pred)),
+        "r2": float(r2_score(truth, pred)),
+    }

@@ -1,0 +1,334 @@
+"""Mitigation wrappers over fairlearn and the fairness-cost table."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from greennb.data import load_dataset, split_dataset
+from greennb.fairness import FairnessWarning
+from greennb.mitigation import (
+    MITIGATION_CONSTRAINTS,
+    MITIGATION_METHODS,
+    MitigatedClassifier,
+    fairness_cost_table,
+    mitigate,
+    models_table,
+    sri_metric_for,
+)
+from greennb.models import make_model
+from greennb.record import RunRecord
+from greennb.sri import social_responsibility_index
+
+
+def _selection_ratio(y_true, y_pred, groups, pos_label) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FairnessWarning)
+        sri = social_responsibility_index(
+            y_true, y_pred, groups, metric="demographic_parity", pos_label=pos_label
+        )
+    return sri.fairness_score
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    """Two groups whose scores differ: group 'b' is selected far less often."""
+    rng = np.random.default_rng(0)
+    n = 600
+    group = rng.choice(np.array(["a", "b"]), size=n, p=[0.6, 0.4])
+    x = rng.normal(size=n) + np.where(group == "a", 0.8, -0.8)
+    X = np.column_stack([x, rng.normal(size=n)])
+    y = (x + 0.5 * rng.normal(size=n) > 0).astype(int)
+    return X, y, group
+
+
+@pytest.fixture(scope="module")
+def hmda():
+    data = load_dataset("hmda")
+    split = split_dataset(data, random_state=0)
+    base = make_model("logistic", task="classification").fit(split.X_train, split.y_train)
+    return data, split, base
+
+
+# --------------------------------------------------------------------------- fairness improves
+
+
+def test_threshold_optimizer_raises_the_approval_ratio_on_hmda(hmda):
+    data, split, base = hmda
+    groups_train, groups_test = split.sensitive_train["afam"], split.sensitive_test["afam"]
+    before = _selection_ratio(split.y_test, base.predict(split.X_test), groups_test, "no")
+    fair = mitigate(
+        base,
+        split.X_train,
+        split.y_train,
+        sensitive_features=groups_train,
+        pos_label=data.positive_label,
+        prefit=True,
+        random_state=0,
+    )
+    y_pred = fair.predict(split.X_test, sensitive_features=groups_test)
+    after = _selection_ratio(split.y_test, y_pred, groups_test, "no")
+    assert set(np.unique(y_pred)) <= {"yes", "no"}  # decoded back to HMDA's labels
+    assert before < 0.9 and after > before + 0.05
+    assert fair.mitigator_.estimator_.estimator is base  # prefit: the model was not retrained
+
+
+def test_exponentiated_gradient_raises_the_selection_ratio(synthetic):
+    X, y, group = synthetic
+    base = LogisticRegression().fit(X, y)
+    before = _selection_ratio(y, base.predict(X), group, 1)
+    fair = mitigate(
+        LogisticRegression(),
+        X,
+        y,
+        sensitive_features=group,
+        method="exponentiated_gradient",
+        random_state=0,
+    )
+    after = _selection_ratio(y, fair.predict(X), group, 1)
+    assert before < 0.5 and after > 0.8
+    assert fair.pos_label == 1 and list(fair.classes_) == [0, 1]
+
+
+def test_exponentiated_gradient_trains_a_pipeline_with_sample_weights(hmda):
+    data, split, _ = hmda
+    X, y = split.X_train.iloc[:900], split.y_train.iloc[:900]  # enough rows, faster
+    groups = split.sensitive_train["afam"].iloc[:900]
+    fair = mitigate(
+        make_model("logistic", task="classification"),
+        X,
+        y,
+        sensitive_features=groups,
+        method="exponentiated_gradient",
+        pos_label="yes",
+        max_iter=5,
+        random_state=0,
+    )
+    base = make_model("logistic", task="classification").fit(X, y)
+    before = _selection_ratio(y, base.predict(X), groups, "no")
+    after = _selection_ratio(y, fair.predict(X), groups, "no")
+    assert after > before
+    assert len(fair.mitigator_.predictors_) >= 2  # several reweighted trainings
+
+
+@pytest.mark.parametrize("constraint", MITIGATION_CONSTRAINTS)
+def test_every_constraint_runs_with_postprocessing(synthetic, constraint):
+    X, y, group = synthetic
+    fair = mitigate(LogisticRegression(), X, y, sensitive_features=group, constraint=constraint)
+    assert fair.constraint == constraint
+    assert fair.mitigator_.constraints == constraint
+    assert set(np.unique(fair.predict(X, sensitive_features=group))) <= {0, 1}
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def test_prefit_scores_use_the_column_of_pos_label(hmda):
+    """Encoding 'no' or 'yes' as 1 must give the same demographic-parity decisions."""
+    _, split, base = hmda
+    groups = split.sensitive_train["afam"]
+    decisions = [
+        mitigate(
+            base,
+            split.X_train,
+            split.y_train,
+            sensitive_features=groups,
+            pos_label=label,
+            prefit=True,
+        ).predict(split.X_test, sensitive_features=split.sensitive_test["afam"])
+        for label in ("yes", "no")
+    ]
+    assert np.mean(decisions[0] == decisions[1]) > 0.95
+
+
+def test_labels_are_decoded_and_pos_label_is_second_class(synthetic):
+    X, y, group = synthetic
+    labels = np.where(y == 1, "dead", "live")
+    fair = mitigate(LogisticRegression(), X, labels, sensitive_features=group, pos_label="dead")
+    assert list(fair.classes_) == ["live", "dead"]
+    predicted = fair.predict(X, sensitive_features=group)
+    assert set(np.unique(predicted)) == {"live", "dead"}
+    booleans = mitigate(LogisticRegression(), X, y.astype(bool), sensitive_features=group)
+    assert booleans.pos_label is True
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+
+@pytest.mark.parametrize("method", MITIGATION_METHODS)
+def test_same_random_state_reproduces_and_another_differs(synthetic, method):
+    X, y, group = synthetic
+    options = {"max_iter": 10} if method == "exponentiated_gradient" else {}
+    first, again = (
+        mitigate(LogisticRegression(), X, y, sensitive_features=group, method=method, **options)
+        for _ in range(2)
+    )
+    predicted = first.predict(X, sensitive_features=group)
+    np.testing.assert_array_equal(predicted, again.predict(X, sensitive_features=group))
+    np.testing.assert_array_equal(predicted, first.predict(X, sensitive_features=group))
+    # The predictions are randomized: the seed matters, so reproducing is not trivial.
+    other_seed = first.predict(X, sensitive_features=group, random_state=12345)
+    assert not np.array_equal(predicted, other_seed)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"method": "reweighing"}, r"'reweighing'.*threshold_optimizer, exponentiated_gradient"),
+        ({"constraint": "parity"}, r"'parity'.*demographic_parity, equalized_odds"),
+        ({"grid_sise": 10}, r"'grid_sise'.*grid_size"),
+        ({"method": "exponentiated_gradient", "prefit": True}, "prefit=True only works"),
+        ({"random_state": None}, "random_state must be an int"),
+        ({"random_state": 1.5}, "random_state must be an int"),
+    ],
+)
+def test_bad_options_name_the_value_and_the_choices(synthetic, kwargs, match):
+    X, y, group = synthetic
+    with pytest.raises(ValueError, match=match):
+        mitigate(LogisticRegression(), X, y, sensitive_features=group, **kwargs)
+
+
+def test_bad_labels_and_groups_give_clear_errors(synthetic):
+    X, y, group = synthetic
+    strings = np.where(y == 1, "yes", "no")
+    with pytest.raises(ValueError, match=r"pos_label is needed.*\['no', 'yes'\]"):
+        mitigate(LogisticRegression(), X, strings, sensitive_features=group)
+    with pytest.raises(ValueError, match=r"pos_label 'maybe' is not a label"):
+        mitigate(LogisticRegression(), X, strings, sensitive_features=group, pos_label="maybe")
+    with pytest.raises(ValueError, match="binary labels, but y holds 3"):
+        mitigate(LogisticRegression(), X, np.arange(len(y)) % 3, sensitive_features=group)
+    with pytest.raises(ValueError, match="sensitive_features has 10 rows but X has 600"):
+        mitigate(LogisticRegression(), X, y, sensitive_features=group[:10])
+    with_nan = pd.Series(group, dtype=object).where(np.arange(len(group)) != 7)
+    with pytest.raises(ValueError, match="1 missing value.*row 7"):
+        mitigate(LogisticRegression(), X, y, sensitive_features=with_nan)
+
+
+def test_a_group_with_one_label_is_named(synthetic):
+    X, y, group = synthetic
+    group = group.astype(object)
+    group[:3] = "tiny"
+    y = y.copy()
+    y[:3] = 1
+    with pytest.raises(
+        ValueError, match=r"\['tiny'\].*single label.*'threshold_optimizer'.*'tiny': 3"
+    ):
+        mitigate(LogisticRegression(), X, y, sensitive_features=group)
+    with pytest.raises(ValueError, match="constraint 'equalized_odds' needs both labels"):
+        mitigate(
+            LogisticRegression(),
+            X,
+            y,
+            sensitive_features=group,
+            constraint="equalized_odds",
+            method="exponentiated_gradient",
+        )
+
+
+def test_postprocessing_needs_groups_at_prediction(synthetic):
+    X, y, group = synthetic
+    fair = mitigate(LogisticRegression(), X, y, sensitive_features=group)
+    assert isinstance(fair, MitigatedClassifier) and fair.needs_sensitive_features
+    with pytest.raises(ValueError, match="predict needs sensitive_features"):
+        fair.predict(X)
+
+
+def test_prefit_estimator_must_know_pos_label(synthetic):
+    X, y, group = synthetic
+    model = LogisticRegression().fit(X, y)  # trained on 0/1, mitigated on "yes"/"no"
+    strings = np.where(y == 1, "yes", "no")
+    with pytest.raises(ValueError, match=r"classes_ \[0, 1\] do not contain pos_label 'yes'"):
+        mitigate(model, X, strings, sensitive_features=group, pos_label="yes", prefit=True)
+
+
+# --------------------------------------------------------------------------- cost table
+
+
+def _entry(name, r, kwh, grams, accuracy=0.9, label="demographic_parity"):
+    return {
+        "name": name,
+        "quality": {"accuracy": accuracy},
+        "fairness": {label: {"value": r, "fairness_score": 0.8 * r, "bar": 0.8}},
+        "energy_total": {"energy_kwh": kwh, "status": "estimated"},
+        "carbon": {"total_kwh": 1.56 * kwh, "emissions_g": grams},
+    }
+
+
+def test_fairness_cost_table_matches_hand_computed_values():
+    entries = [
+        _entry("logistic", 1.00, 0.002, 1.0, accuracy=0.90),
+        _entry("logistic+eg", 1.25, 0.012, 6.0, accuracy=0.88),
+        _entry("logistic+to", 0.95, 0.003, 1.5, accuracy=0.89),
+    ]
+    table = fairness_cost_table(
+        entries, baselines={"logistic+eg": "logistic", "logistic+to": "logistic"}
+    ).set_index("model")
+    eg = table.loc["logistic+eg"]
+    assert eg["delta_R"] == pytest.approx(0.25)
+    assert eg["extra_kwh"] == pytest.approx(0.010)
+    assert eg["extra_g_co2e"] == pytest.approx(5.0)
+    assert eg["extra_kwh_per_point"] == pytest.approx(0.010 / 25)  # 25 points of 0.01
+    assert eg["extra_g_co2e_per_point"] == pytest.approx(0.2)
+    assert eg["delta_accuracy"] == pytest.approx(-0.02)
+    assert eg["energy_status"] == "estimated"
+    to = table.loc["logistic+to"]
+    assert to["delta_R"] == pytest.approx(-0.05)
+    assert math.isnan(to["extra_kwh_per_point"])  # R fell: no cost per point gained
+    per_tenth = fairness_cost_table(entries, baselines={"logistic+eg": "logistic"}, point=0.1)
+    assert per_tenth.loc[0, "extra_kwh_per_point"] == pytest.approx(0.010 / 2.5)
+
+
+def test_fairness_cost_table_bad_input():
+    entries = [_entry("a", 1.0, 0.1, 1.0), _entry("b", 1.1, 0.2, 2.0, label="equal_opportunity")]
+    with pytest.raises(ValueError, match=r"No model entry named 'c'; models in the entries: a, b"):
+        fairness_cost_table(entries, baselines={"c": "a"})
+    with pytest.raises(ValueError, match="pass fairness=<label>"):
+        fairness_cost_table(entries, baselines={"b": "a"})
+    with pytest.raises(ValueError, match="has no fairness entry 'equal_opportunity'"):
+        fairness_cost_table(entries, baselines={"b": "a"}, fairness="equal_opportunity")
+    with pytest.raises(ValueError, match="no quality metric 'auc'; its metrics: accuracy"):
+        models_table(entries, quality="auc")
+    with pytest.raises(ValueError, match="point must be a number > 0"):
+        fairness_cost_table(entries, baselines={}, point=0)
+
+
+def test_cost_table_reads_run_record_entries(tmp_path, synthetic):
+    X, y, group = synthetic
+    record = RunRecord("finance", parameters={"seed": 0}, run_dir=tmp_path, country="FRA")
+    base = LogisticRegression().fit(X, y).predict(X)
+    fair = mitigate(LogisticRegression(), X, y, sensitive_features=group, random_state=0)
+    entries = []
+    for name, y_pred in (
+        ("lr", base),
+        ("lr-threshold_optimizer", fair.predict(X, sensitive_features=group)),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FairnessWarning)
+            sri = social_responsibility_index(y, y_pred, group, pos_label=1)
+        accuracy = float(np.mean(y_pred == y))
+        entries.append(record.add_model(name, quality={"accuracy": accuracy}, fairness=sri))
+    table = fairness_cost_table(entries, baselines={"lr-threshold_optimizer": "lr"})
+    row = table.iloc[0]
+    assert row["fairness_metric"] == "demographic_parity"
+    assert row["R_after"] > row["R_before"]
+    assert math.isnan(row["extra_kwh"])  # no energy phases recorded: unknown, not zero
+    json.dumps(models_table(entries).to_dict(orient="records"))
+
+
+def test_sri_metric_for_each_constraint():
+    assert [sri_metric_for(c) for c in MITIGATION_CONSTRAINTS] == [
+        "demographic_parity",
+        "equalized_odds",
+        "equal_opportunity",
+    ]
+    with pytest.raises(ValueError, match="'fairness'; valid constraints are: demographic_parity"):
+        sri_metric_for("fairness")

@@ -1,0 +1,118 @@
+"""Every case notebook in notebooks/ runs in quick mode through the runner and records honestly.
+
+One test per notebook (parametrized), so pytest-xdist spreads them over its workers. Each
+executes the notebook with :func:`greennb.runs.run_case`, exactly as ``greennb run`` does, into
+a temporary run store, and checks the run record it wrote.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from greennb import runs
+from greennb.record import read_metrics
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+#: Longest a single cell may run in quick mode before the test fails instead of hanging (s).
+CELL_TIMEOUT_S = 300
+
+
+def _repository_cases() -> list:
+    found = sorted(
+        (int(match["number"]), match["case"])
+        for path in NOTEBOOKS.glob("*.ipynb")
+        if (match := runs.NOTEBOOK_PATTERN.match(path.name))
+    )
+    if not found:
+        return [pytest.param(None, marks=pytest.mark.skip(reason="no notebooks in notebooks/ yet"))]
+    return [case for _, case in found]
+
+
+def _cpu_only() -> bool:
+    """No GPU and no RAPL: CodeCarbon can only estimate the CPU's power here."""
+    import torch
+
+    return not torch.cuda.is_available() and not Path("/sys/class/powercap").exists()
+
+
+@pytest.fixture(scope="module")
+def cpu_only() -> bool:
+    return _cpu_only()
+
+
+def _check_model(model: dict, cpu_only: bool) -> None:
+    name = model["name"]
+    assert model["quality"], f"model {name!r} records no quality metric"
+    assert all(math.isfinite(v) for v in model["quality"].values()), model["quality"]
+    for label, sri in model["fairness"].items():
+        r, a, b = sri["value"], sri["fairness_score"], sri["bar"]
+        assert 0 < b <= 1, (name, label, b)
+        if r is not None:
+            assert 0 <= a <= 1 and r == pytest.approx(a / b), (name, label, r, a, b)
+        else:
+            assert sri["reason"], f"{name} {label}: R undefined without a reason"
+    assert model["energy_total"]["status"] in {"estimated", "measured"}, (name, model["energy"])
+    for phase, energy in model["energy"].items():
+        assert energy["status"] in {"estimated", "measured"}, (name, phase, energy["reason"])
+        assert energy["energy_kwh"] is not None and energy["energy_kwh"] >= 0
+        if cpu_only:
+            assert energy["cpu_flag"] != "measured", (name, phase, energy["cpu_source"])
+            assert energy["status"] == "estimated", (name, phase)
+    carbon = model["carbon"]
+    assert carbon["emissions_g"] is not None and carbon["emissions_g"] >= 0, (name, carbon)
+    assert carbon["total_kwh"] >= model["energy_total"]["energy_kwh"], (name, carbon)
+
+
+def _parameters_source(case: str) -> str:
+    notebook = json.loads(runs.notebook_path(case).read_text(encoding="utf-8"))
+    (cell,) = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("case", _repository_cases())
+def test_every_parameter_is_visible_to_papermill(case, monkeypatch):
+    """Each line of the parameters cell must be read back by papermill's inspection.
+
+    papermill skips a line with two '=' (a help comment such as "0.8 = the four-fifths rule"):
+    the parameter then vanishes from ``papermill --help-notebook`` and ``greennb list``, and
+    ``greennb run -p`` refuses it as unknown.
+    """
+    from papermill import inspect_notebook
+
+    monkeypatch.setenv(runs.NOTEBOOKS_DIR_ENV, str(NOTEBOOKS))
+    tree = ast.parse(_parameters_source(case))
+    assigned = [node.target.id for node in tree.body if isinstance(node, ast.AnnAssign)]
+    assert len(assigned) == len(tree.body), f"{case}: every line must be `name: type = value`"
+    seen = inspect_notebook(str(runs.notebook_path(case)))
+    hidden = [name for name in assigned if name not in seen]
+    assert not hidden, f"{case}: papermill cannot read {hidden}; avoid '=' in their help comments"
+    for name in assigned:
+        assert seen[name]["help"], f"{case}: parameter {name!r} has no help comment"
+
+
+@pytest.mark.parametrize("case", _repository_cases())
+def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
+    case, tmp_path, monkeypatch, cpu_only
+):
+    monkeypatch.setenv(runs.NOTEBOOKS_DIR_ENV, str(NOTEBOOKS))
+    result = runs.run_case(
+        case, {"quick": True}, runs_root=tmp_path, progress=False, timeout=CELL_TIMEOUT_S
+    )
+    metrics = read_metrics(result.path)  # validates the schema
+    assert metrics["case"] == case and metrics["parameters"]["quick"] is True
+    assert metrics["models"], f"{case} records no model"
+    for model in metrics["models"]:
+        _check_model(model, cpu_only)
+    assert metrics["figures"], f"{case} saves no figure through its RunRecord"
+    for figure in metrics["figures"]:
+        assert (result.path / figure).read_bytes().startswith(PNG_MAGIC), figure
+    params = json.loads((result.path / runs.PARAMS_FILE).read_text())
+    recorded = {k: v for k, v in metrics["parameters"].items() if k != "run_dir"}
+    assert recorded == params == result.parameters
+    assert any(p.name.startswith("emissions") for p in result.path.glob("*.csv"))
