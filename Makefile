@@ -1,5 +1,5 @@
 # greennb — one command to set up and run, one to set up and test.
-#   make run    set up .venv if needed, then run the main job
+#   make run    set up .venv if needed, then run the main job (case studies + report)
 #   make test   set up .venv if needed, then lint and run the test suite
 # Only Python 3.11+ with venv is needed; everything else comes from PyPI.
 
@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.greennb-installed
 # machine with a GPU, PyPI gives the CUDA build of the same version.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: setup run demo test lint format clean help
+.PHONY: setup run demo lab test lint format clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -22,15 +22,19 @@ $(STAMP): pyproject.toml
 	@# never pulls a multi-GB build when a torch is already satisfied.
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet "$(TORCH_PIN)"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name greennb --display-name "Python (greennb)" >/dev/null
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install greennb with its dependencies
 
-run: $(STAMP)  ## set up, then run the main job
+run: $(STAMP)  ## set up, execute every case notebook (quick mode) with papermill, write the report
+	$(BIN)/greennb run --all
+	$(BIN)/greennb report
+
+demo: $(STAMP)  ## set up, then train one baseline under the tracker (a one-minute tour)
 	$(BIN)/greennb demo
 
-demo: run  ## alias of run
+lab: $(STAMP)  ## set up, then open the notebooks in JupyterLab (kernel: this .venv's Python)
+	$(BIN)/jupyter lab notebooks/
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check greennb tests benchmarks data
