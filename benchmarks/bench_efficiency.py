@@ -258,7 +258,8 @@ def part_variants(args) -> list[dict]:
         ]
         print(table[columns].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
         for evaluation in evaluations:
-            tpr = evaluation.by_group["true_positive_rate"].round(4).to_dict()
+            groups = evaluation.to_dict()["by_group"]
+            tpr = {group: values["true_positive_rate"] for group, values in groups.items()}
             rows.append({"case": case, **evaluation.to_row(), "tpr_by_group": tpr})
     return rows
 

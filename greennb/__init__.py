@@ -10,7 +10,11 @@ The public API, in the order data flows through it:
   ``%load_ext greennb``), :func:`measure_idle_baseline`;
 - carbon: :func:`facility_energy` (E_total = E_computation × PUE), :func:`carbon_emissions`
   (C = E × CI × (1 − ε)), :func:`carbon_scenarios`, water and embodied estimates;
-- fairness: :func:`fairness_report`, :func:`social_responsibility_index` (R = A / B).
+- fairness: :func:`fairness_report`, :func:`social_responsibility_index` (R = A / B),
+  :func:`mitigate` (fairlearn mitigations), :func:`calibration_by_group`;
+- efficiency: :func:`quantize_dynamic`, :func:`prune_unstructured`, :func:`prune_hidden_units`,
+  :func:`distill`, :func:`mixed_precision`, :func:`evaluate_variant`, :func:`forecast_footprint`;
+- runs: :class:`RunRecord` (``metrics.json``), :func:`run_case` (papermill), :func:`write_report`.
 
 torch and CodeCarbon are imported only when first needed.
 """
@@ -51,6 +55,21 @@ from greennb.data import (
     load_dataset,
     split_dataset,
 )
+from greennb.efficiency import (
+    PRECISIONS,
+    QUANTIZATION_BACKENDS,
+    check_precision,
+    distill,
+    layer_shapes,
+    mixed_precision,
+    model_size_bytes,
+    network_of,
+    precision_training_params,
+    prune_hidden_units,
+    prune_unstructured,
+    quantize_dynamic,
+    weight_sparsity,
+)
 from greennb.energy import (
     EnergyResult,
     EnergySession,
@@ -65,6 +84,18 @@ from greennb.energy import (
     track,
 )
 from greennb.fairness import FairnessReport, FairnessWarning, fairness_report
+from greennb.footprint import (
+    FootprintForecast,
+    FootprintForecaster,
+    ForecastReport,
+    VariantEvaluation,
+    evaluate_variant,
+    fit_with_forecast,
+    forecast_footprint,
+    forecast_report,
+    variant_group_table,
+    variant_table,
+)
 from greennb.forecast import (
     FORECAST_SETUPS,
     ForecastSetup,
@@ -131,6 +162,9 @@ __all__ = [
     "FacilityEnergy",
     "FairnessReport",
     "FairnessWarning",
+    "FootprintForecast",
+    "FootprintForecaster",
+    "ForecastReport",
     "ForecastSetup",
     "GroupCalibration",
     "IdleBaseline",
@@ -138,8 +172,10 @@ __all__ = [
     "MITIGATION_METHODS",
     "MODEL_NAMES",
     "MitigatedClassifier",
+    "PRECISIONS",
     "ParameterCount",
     "PhaseTracker",
+    "QUANTIZATION_BACKENDS",
     "RunFailed",
     "RunRecord",
     "RunResult",
@@ -149,6 +185,7 @@ __all__ = [
     "Split",
     "TorchMLPClassifier",
     "TorchMLPRegressor",
+    "VariantEvaluation",
     "WaterEstimate",
     "__version__",
     "add_lag_features",
@@ -159,6 +196,7 @@ __all__ = [
     "carbon_scenarios",
     "case_parameters",
     "check_parameters",
+    "check_precision",
     "check_sensitive",
     "check_target",
     "close_session",
@@ -169,18 +207,24 @@ __all__ = [
     "dataset_table",
     "default_country",
     "describe_device",
+    "distill",
     "dynamic_energy",
     "embodied_emissions",
     "estimate_flops",
+    "evaluate_variant",
     "facility_energy",
     "fairness_cost_table",
     "fairness_report",
     "fetch_online_dataset",
+    "fit_with_forecast",
+    "forecast_footprint",
     "forecast_metrics",
+    "forecast_report",
     "forecast_setup",
     "get_session",
     "grid_carbon_intensity",
     "grid_renewable_share",
+    "layer_shapes",
     "list_cases",
     "list_countries",
     "list_datasets",
@@ -194,6 +238,13 @@ __all__ = [
     "make_preprocessor",
     "measure_idle_baseline",
     "mitigate",
+    "mixed_precision",
+    "model_size_bytes",
+    "network_of",
+    "precision_training_params",
+    "prune_hidden_units",
+    "prune_unstructured",
+    "quantize_dynamic",
     "read_metrics",
     "recent_period",
     "run_case",
@@ -203,7 +254,10 @@ __all__ = [
     "split_dataset",
     "track",
     "validate_metrics",
+    "variant_group_table",
+    "variant_table",
     "water_footprint",
+    "weight_sparsity",
     "with_lag_features",
     "write_report",
 ]

@@ -53,7 +53,7 @@ from greennb.energy import (
     get_session,
     track,
 )
-from greennb.fairness import fairness_report
+from greennb.fairness import _index_label, fairness_report
 from greennb.sri import SRIResult, social_responsibility_index
 from greennb.torch_mlp import TorchMLPClassifier, TorchMLPRegressor
 
@@ -182,7 +182,11 @@ class VariantEvaluation:
     inference_energy : EnergyResult
         Energy of that loop (machine-level, kWh, with its measured/estimated flag).
     inference_kwh_per_1000 : float or None
-        Energy per 1,000 predictions (kWh).
+        Energy per 1,000 predictions (kWh): the machine's energy during the loop, idle power
+        and other processes included (CodeCarbon's machine mode).
+    inference_dynamic_kwh_per_1000 : float or None
+        The same above the idle baseline (kWh), when :func:`greennb.measure_idle_baseline`
+        was run in the session first; else None.
     training_energy_kwh : float or None
         Sum of the training phases given (kWh); None when not given or unavailable.
     training_energy_status : str
@@ -215,6 +219,7 @@ class VariantEvaluation:
     n_batches: int
     inference_energy: EnergyResult
     inference_kwh_per_1000: float | None
+    inference_dynamic_kwh_per_1000: float | None
     training_energy_kwh: float | None
     training_energy_status: str
     training_phases: list[str]
@@ -237,6 +242,7 @@ class VariantEvaluation:
             "latency_ms": self.latency_ms,
             "throughput_per_s": self.throughput_per_s,
             "inference_wh_per_1000": _wh(self.inference_kwh_per_1000),
+            "inference_dynamic_wh_per_1000": _wh(self.inference_dynamic_kwh_per_1000),
             "inference_energy_status": self.inference_energy.status,
             "training_wh": _wh(self.training_energy_kwh),
             "training_energy_status": self.training_energy_status,
@@ -249,9 +255,10 @@ class VariantEvaluation:
     def to_dict(self) -> dict[str, Any]:
         """Return the evaluation as plain JSON types (NaN becomes None)."""
         row = self.to_row()
+        labels = _group_labels(self.by_group)
         by_group = {
-            str(group): {str(k): _finite(v) for k, v in values.items()}
-            for group, values in self.by_group.iterrows()
+            label: {str(k): _finite(v) for k, v in values.items()}
+            for label, (_, values) in zip(labels, self.by_group.iterrows(), strict=True)
         }
         return {
             **{k: _finite(v) for k, v in row.items()},
@@ -305,6 +312,12 @@ def _finite(value: Any) -> Any:
     if isinstance(value, (numbers.Real, np.floating)):
         return float(value) if math.isfinite(value) else None
     return value
+
+
+def _group_labels(by_group: pd.DataFrame) -> list[str]:
+    """Readable group labels: ``"no"``, or ``"sex=f, age_band=35-44"`` for intersections."""
+    names = [str(name) for name in by_group.index.names]
+    return [_index_label(key, names) for key in by_group.index]
 
 
 def _wh(kwh: float | None) -> float | None:
@@ -361,6 +374,10 @@ def _timed_inference(estimator, batch, *, min_seconds, min_batches, session, pha
             estimator.predict(batch)
             latencies.append(time.perf_counter() - tic)
     return latencies, tracked.result
+
+
+def _per_1000(energy_kwh: float | None, predictions: int) -> float | None:
+    return None if energy_kwh is None else energy_kwh / predictions * 1000
 
 
 def _quality_and_groups(y_true, y_pred, sensitive, *, task: str, pos_label: Any):
@@ -476,9 +493,7 @@ def evaluate_variant(
         phase=f"inference-{name}",
     )
     latency = statistics.median(latencies)
-    per_1000 = None
-    if energy.energy_kwh is not None:
-        per_1000 = energy.energy_kwh / (len(latencies) * batch_size) * 1000
+    per_1000 = _per_1000(energy.energy_kwh, len(latencies) * batch_size)
     return VariantEvaluation(
         name=name,
         levers=[dict(lever) for lever in getattr(estimator, "efficiency_levers_", [])],
@@ -491,6 +506,9 @@ def evaluate_variant(
         n_batches=len(latencies),
         inference_energy=energy,
         inference_kwh_per_1000=per_1000,
+        inference_dynamic_kwh_per_1000=_per_1000(
+            energy.dynamic_energy_kwh, len(latencies) * batch_size
+        ),
         training_energy_kwh=training_kwh,
         training_energy_status=training_status,
         training_phases=phases,
@@ -568,7 +586,7 @@ def variant_group_table(evaluations: Sequence[VariantEvaluation]) -> pd.DataFram
     frames = []
     for evaluation in evaluations:
         table = evaluation.by_group.copy()
-        table.index = [str(label) for label in table.index]
+        table.index = _group_labels(table)
         long = table.rename_axis("group").reset_index()
         long = long.melt(id_vars=["group", "count"], var_name="metric", value_name="value")
         frames.append(long.assign(variant=evaluation.name))

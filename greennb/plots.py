@@ -531,3 +531,210 @@ def epoch_forecast_curve(
         title=f"Training energy: measured vs forecast after {k} epoch(s)",
     )
     return ax
+
+
+NO_ROWS_MSG = "{what} found no rows for {name}={value!r}; valid values: {valid}."
+
+
+def pareto_optimal(table: pd.DataFrame, *, x: str, y: str) -> pd.Series:
+    """Mark the rows on the Pareto front of low ``x`` (a cost) and high ``y`` (a quality).
+
+    A row is Pareto-optimal when no other row is at least as cheap and at least as good, and
+    strictly better in one of the two. Rows with a missing ``x`` or ``y`` are not on the front.
+    Written here because no installed library computes a two-objective front; it is a sort by
+    cost and a running maximum of quality.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model or variant.
+    x, y : str
+        Columns of the cost (lower is better, e.g. energy in Wh) and the quality (higher is
+        better, e.g. accuracy as a fraction).
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``table``'s index; True on the front.
+    """
+    _require(table, [x, y], "pareto_optimal")
+    values = table[[x, y]].apply(pd.to_numeric, errors="coerce").dropna()
+    ordered = values.sort_values([x, y], ascending=[True, False], kind="stable")
+    optimal = pd.Series(False, index=table.index)
+    best = float("-inf")
+    for index, row in ordered.iterrows():
+        if row[y] > best:
+            optimal[index], best = True, row[y]
+    return optimal
+
+
+def pareto_frontier(
+    table: pd.DataFrame,
+    *,
+    x: str,
+    y: str = "accuracy",
+    hue: str = "sri",
+    label: str | None = "variant",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    hue_label: str | None = None,
+    log_x: bool = False,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Quality against a cost, coloured by the SRI, with the Pareto front drawn as a step line.
+
+    Points on the front (:func:`pareto_optimal`) are circled; a point off the front is beaten
+    by another that costs no more and scores at least as well.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model or variant.
+    x : str
+        Column of the cost, e.g. ``"inference_wh_per_1000"`` (Wh per 1,000 predictions).
+    y, hue : str
+        Columns of the quality (fraction) and of the colour (the SRI R).
+    label : str, optional
+        Column whose values annotate the points.
+    xlabel, ylabel : str, optional
+        Axis labels with units; default the column names.
+    hue_label : str, optional
+        Title of the colour legend; default the column name.
+    log_x : bool, default False
+        Logarithmic cost axis, for costs that span orders of magnitude.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    _require(table, [x, y, hue], "pareto_frontier")
+    ax = tradeoff_scatter(table, x=x, y=y, hue=hue, label=label, ax=ax)
+    front = table[pareto_optimal(table, x=x, y=y)].sort_values(x)
+    ax.step(front[x], front[y], where="post", color="grey", linestyle="--", label="Pareto front")
+    ax.scatter(front[x], front[y], s=220, facecolors="none", edgecolors="grey")
+    if log_x:
+        ax.set_xscale("log")
+    ax.legend(loc="best", fontsize="small", title=hue_label or hue)
+    ax.set(
+        xlabel=xlabel or x.replace("_", " "),
+        ylabel=ylabel or y.replace("_", " "),
+        title=f"Pareto front of {y.replace('_', ' ')} and cost (colour: {hue_label or hue})",
+    )
+    return ax
+
+
+def group_change_bars(
+    table: pd.DataFrame,
+    *,
+    baseline: str,
+    metric: str = "accuracy",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Change of a per-group metric of each variant against a baseline, in percentage points.
+
+    Shows whether a lever (quantization, pruning, distillation) costs some groups more than
+    others: a bar below zero is a group that lost. The legend gives each group's size, since
+    compression is known to hurt small groups first (Hooker et al. 2020).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`greennb.footprint.variant_group_table` (columns ``variant``,
+        ``group``, ``count``, ``metric``, ``value``; fractions).
+    baseline : str
+        The variant the others are compared with (e.g. ``"teacher"``).
+    metric : str, default "accuracy"
+        A fraction metric of the table (``"accuracy"``, ``"true_positive_rate"``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Raises
+    ------
+    ValueError
+        For missing columns, or a baseline or metric not in the table (the message lists the
+        valid values).
+    """
+    _require(table, ["variant", "group", "count", "metric", "value"], "group_change_bars")
+    for name, value in (("metric", metric), ("variant", baseline)):
+        if value not in set(table[name]):
+            valid = sorted(map(str, set(table[name])))
+            raise ValueError(
+                NO_ROWS_MSG.format(what="group_change_bars", name=name, value=value, valid=valid)
+            )
+    rows = table[table["metric"] == metric]
+    base = rows[rows["variant"] == baseline].set_index("group")["value"]
+    changed = rows[rows["variant"] != baseline].assign(
+        change=lambda t: 100 * (t["value"] - t["group"].map(base)),
+        group=lambda t: t["group"].astype(str) + " (n=" + t["count"].astype(str) + ")",
+    )
+    ax = _axes(ax, figsize=(8.0, 4.0))
+    sns.barplot(data=changed, x="variant", y="change", hue="group", ax=ax)
+    ax.axhline(0, color="black", linewidth=0.8)
+    name = metric.replace("_", " ")
+    ax.set(
+        xlabel="model variant",
+        ylabel=f"{name} change (percentage points)",
+        title=f"Per-group {name} of each variant minus {baseline}'s",
+    )
+    ax.tick_params(axis="x", labelrotation=20)
+    return ax
+
+
+#: Mass units of :func:`grid_carbon_bars`, as multiples of one gram.
+MASS_UNITS = {"kg": 1e-3, "g": 1.0, "mg": 1e3}
+UNKNOWN_MASS_UNIT_MSG = "Unknown mass unit {unit!r}; valid units: {valid}."
+
+
+def grid_carbon_bars(
+    table: pd.DataFrame,
+    *,
+    x: str = "variant",
+    unit: str = "g",
+    log_y: bool = False,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Emissions of each model re-priced on several grids (grouped bars, CO2e).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of :func:`greennb.carbon_scenarios` (``country``, ``carbon_intensity_g_per_kwh``,
+        ``pue``, ``renewable_share``, ``emissions_g``) stacked with an ``x`` column.
+    x : str, default "variant"
+        Column telling the models apart.
+    unit : {"kg", "g", "mg"}, default "g"
+        Unit of the bars (CO2e).
+    log_y : bool, default False
+        Logarithmic axis, for emissions that span orders of magnitude.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Raises
+    ------
+    ValueError
+        For missing columns or an unknown unit (the message lists the valid ones).
+    """
+    if unit not in MASS_UNITS:
+        raise ValueError(UNKNOWN_MASS_UNIT_MSG.format(unit=unit, valid=", ".join(MASS_UNITS)))
+    needed = [x, "country", "carbon_intensity_g_per_kwh", "pue", "renewable_share"]
+    _require(table, [*needed, "emissions_g"], "grid_carbon_bars")
+    grids = table.drop_duplicates("country")
+    names = {
+        row.country: f"{row.country} ({row.carbon_intensity_g_per_kwh:.0f} g/kWh)"
+        for row in grids.itertuples()
+    }
+    frame = table.assign(
+        grid=table["country"].map(names), shown=table["emissions_g"] * MASS_UNITS[unit]
+    )
+    ax = _axes(ax, figsize=(8.0, 4.0))
+    sns.barplot(data=frame, x=x, y="shown", hue="grid", ax=ax)
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.0, 1.0))  # tall bars would hide it
+    if log_y:
+        ax.set_yscale("log")
+    settings = sorted({(p, e) for p, e in zip(table["pue"], table["renewable_share"], strict=True)})
+    shown = "; ".join(f"PUE {p:g}, ε {e:g}" for p, e in settings)
+    ax.set(
+        xlabel=x.replace("_", " "),
+        ylabel=f"emissions ({unit} CO2e)",
+        title=f"Emissions of each {x.replace('_', ' ')} on {len(names)} grids ({shown})",
+    )
+    ax.tick_params(axis="x", labelrotation=20)
+    return ax

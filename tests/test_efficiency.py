@@ -402,7 +402,8 @@ def test_evaluate_variant_record_schema_and_values(tmp_path, hmda, hmda_model):
     expected_keys = {
         "variant", "levers", "parameters", "nonzero_parameters", "sparsity", "size_bytes",
         "flops_per_prediction", "device", "latency_ms", "throughput_per_s",
-        "inference_wh_per_1000", "inference_energy_status", "training_wh",
+        "inference_wh_per_1000", "inference_dynamic_wh_per_1000", "inference_energy_status",
+        "training_wh",
         "training_energy_status", "accuracy", "sri", "fairness_score", "worst_group",
         "batch_size", "n_batches", "training_phases", "pos_label", "by_group",
         "inference_energy",
@@ -412,6 +413,24 @@ def test_evaluate_variant_record_schema_and_values(tmp_path, hmda, hmda_model):
     assert record["training_wh"] == pytest.approx(1.5)
     assert set(record["by_group"]) == {"no", "yes"}
     assert "int8" in repr(evaluation) and "estimated" in repr(evaluation)
+
+
+def test_dynamic_energy_and_intersectional_groups(tmp_path, hmda, hmda_model):
+    import dataclasses
+
+    data, split = hmda
+    two_columns = dataclasses.replace(split, sensitive_test=split.test[["afam", "single"]])
+    session = fake_session(tmp_path, [1e-6, 2e-6])  # idle: 1e-6 kWh in 1 s = 3.6 W
+    session.measure_idle_baseline(seconds=0.01)
+    evaluation = footprint.evaluate_variant(
+        hmda_model, two_columns, dataset=data, name="x", min_seconds=0.01, session=session
+    )
+    predictions = evaluation.n_batches * evaluation.batch_size
+    assert evaluation.inference_dynamic_kwh_per_1000 == pytest.approx(1e-6 / predictions * 1000)
+    groups = evaluation.to_dict()["by_group"]
+    assert "afam=yes, single=no" in groups and len(groups) == 4
+    table = footprint.variant_group_table([evaluation])
+    assert set(table["group"]) == set(groups)
 
 
 def test_evaluation_goes_into_a_run_record(tmp_path, hmda, hmda_model):
