@@ -11,7 +11,7 @@ copy lists what was done to it in its estimator's ``efficiency_levers_`` attribu
   measurement (``benchmarks/README.md``): on a 2-core AVX2 CPU,
   ``torch.ao.quantization.quantize_dynamic``, which torch 2.13 marks deprecated in favour of
   torchao, ran hidden widths 256–1024 about 1.2–1.4× faster than float32 (the small (64, 32)
-  MLP got slower), while torchao 0.18's int8 path without ``torch.compile`` was 10–30× slower
+  MLP got slower), while torchao 0.18's int8 path without ``torch.compile`` was 8–33× slower
   than float32. torchao stays an optional backend (``backend="torchao"``), which ``"auto"``
   uses on a CUDA GPU, where torch.ao has no dynamic int8 kernels.
 * :func:`prune_unstructured` — global magnitude pruning (``torch.nn.utils.prune``): the

@@ -540,9 +540,9 @@ def pareto_optimal(table: pd.DataFrame, *, x: str, y: str) -> pd.Series:
     """Mark the rows on the Pareto front of low ``x`` (a cost) and high ``y`` (a quality).
 
     A row is Pareto-optimal when no other row is at least as cheap and at least as good, and
-    strictly better in one of the two. Rows with a missing ``x`` or ``y`` are not on the front.
-    Written here because no installed library computes a two-objective front; it is a sort by
-    cost and a running maximum of quality.
+    strictly better in one of the two (identical rows are all optimal). Rows with a missing
+    ``x`` or ``y`` are not on the front and dominate nothing. Written here because no installed
+    library computes a two-objective front; it is a pairwise comparison of the rows.
 
     Parameters
     ----------
@@ -559,12 +559,13 @@ def pareto_optimal(table: pd.DataFrame, *, x: str, y: str) -> pd.Series:
     """
     _require(table, [x, y], "pareto_optimal")
     values = table[[x, y]].apply(pd.to_numeric, errors="coerce").dropna()
-    ordered = values.sort_values([x, y], ascending=[True, False], kind="stable")
+    cost, quality = values[x].to_numpy()[:, None], values[y].to_numpy()[:, None]
+    # dominated[i]: some row j costs <= and scores >= row i, and is strictly better in one.
+    no_worse = (cost.T <= cost) & (quality.T >= quality)
+    better = (cost.T < cost) | (quality.T > quality)
+    dominated = (no_worse & better).any(axis=1)
     optimal = pd.Series(False, index=table.index)
-    best = float("-inf")
-    for index, row in ordered.iterrows():
-        if row[y] > best:
-            optimal[index], best = True, row[y]
+    optimal.loc[values.index[~dominated]] = True
     return optimal
 
 
