@@ -62,7 +62,7 @@ import numbers
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -292,6 +292,17 @@ class IdleBaseline:
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-ready dict."""
         return dataclasses.asdict(self)
+
+
+def worst_status(statuses: Sequence[str]) -> str:
+    """Return the least trustworthy of several energy statuses.
+
+    ``"unavailable"`` beats ``"estimated"`` beats ``"measured"``; an unknown or empty list counts
+    as ``"unavailable"``, so a total is never labelled better than its weakest part.
+    """
+    order = (STATUS_MEASURED, STATUS_ESTIMATED, STATUS_UNAVAILABLE)
+    ranks = [order.index(s) if s in order else 2 for s in statuses]
+    return order[max(ranks)] if ranks else STATUS_UNAVAILABLE
 
 
 def dynamic_energy(energy_kwh: float, *, idle_power_w: float, duration_s: float) -> float:

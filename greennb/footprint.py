@@ -45,13 +45,12 @@ from greennb.efficiency import (
     weight_sparsity,
 )
 from greennb.energy import (
-    STATUS_ESTIMATED,
-    STATUS_MEASURED,
     STATUS_UNAVAILABLE,
     EnergyResult,
     EnergySession,
     get_session,
     track,
+    worst_status,
 )
 from greennb.fairness import _index_label, fairness_report
 from greennb.sri import SRIResult, social_responsibility_index
@@ -81,7 +80,6 @@ DEFAULT_FORECAST_AFTER = 2
 #: Status of a training energy that was not given to :func:`evaluate_variant`.
 STATUS_NOT_GIVEN = "not given"
 
-_STATUS_ORDER = (STATUS_MEASURED, STATUS_ESTIMATED, STATUS_UNAVAILABLE)
 
 # --- Error messages (tests match them) ------------------------------------------------------
 
@@ -118,14 +116,9 @@ def _seconds(value: Any, *, name: str) -> float:
     return float(value)
 
 
-def _worst_status(statuses: Sequence[str]) -> str:
-    ranks = [_STATUS_ORDER.index(s) if s in _STATUS_ORDER else 2 for s in statuses]
-    return _STATUS_ORDER[max(ranks)] if ranks else STATUS_UNAVAILABLE
-
-
 def _energy_sum(results: Sequence[EnergyResult]) -> tuple[float | None, str]:
     """Total kWh of the results (None if any is unavailable) and the worst status."""
-    status = _worst_status([r.status for r in results])
+    status = worst_status([r.status for r in results])
     if not results or any(r.energy_kwh is None for r in results):
         return None, STATUS_UNAVAILABLE
     return sum(r.energy_kwh for r in results), status

@@ -29,7 +29,7 @@ import pandas as pd
 
 from greennb.carbon import DEFAULT_PUE, carbon_emissions, default_country, facility_energy
 from greennb.data import Dataset, Split
-from greennb.energy import STATUS_ESTIMATED, STATUS_MEASURED, STATUS_UNAVAILABLE, EnergyResult
+from greennb.energy import EnergyResult, worst_status
 from greennb.energy import close_session as close_energy_session
 from greennb.sri import SRIResult
 
@@ -59,7 +59,6 @@ REQUIRED_KEYS = (
     "duration_s",
 )
 MODEL_KEYS = ("name", "quality", "energy", "energy_total", "carbon", "fairness")
-_STATUS_ORDER = (STATUS_MEASURED, STATUS_ESTIMATED, STATUS_UNAVAILABLE)
 
 BAD_NAME_MSG = "{what} must be a non-empty name of letters, digits, '_', '-' or '.'; got {value!r}."
 DUPLICATE_MODEL_MSG = "model {name!r} was already added to this run record; use a distinct name."
@@ -122,13 +121,6 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     return str(value)
-
-
-def _worst_status(statuses: Sequence[str]) -> str:
-    known = [s for s in statuses if s in _STATUS_ORDER]
-    if not known:
-        return STATUS_UNAVAILABLE
-    return max(known, key=_STATUS_ORDER.index)
 
 
 def _versions() -> dict[str, str | None]:
@@ -310,7 +302,7 @@ class RunRecord:
         return {
             "energy_kwh": sum(known) if known else None,
             "duration_s": sum(r.duration_s for r in results),
-            "status": _worst_status([r.status for r in results]),
+            "status": worst_status([r.status for r in results]),
             "phases": [r.phase for r in results],
         }
 

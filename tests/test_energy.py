@@ -599,3 +599,13 @@ def test_real_idle_baseline_and_csv_written_once(real_session):
     assert {"sleep", "after-baseline", "repeat"} <= set(phases)
     assert phases.str.startswith("repeat_").sum() == 1  # the renamed repeat
     assert attempts == []
+
+
+def test_worst_status_is_the_least_trustworthy_part():
+    from greennb.energy import worst_status
+
+    assert worst_status(["measured", "measured"]) == "measured"
+    assert worst_status(["measured", "estimated"]) == "estimated"
+    assert worst_status(["estimated", "unavailable", "measured"]) == "unavailable"
+    assert worst_status(["bogus"]) == "unavailable"
+    assert worst_status([]) == "unavailable"
