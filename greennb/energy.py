@@ -743,8 +743,21 @@ class EnergySession:
             return None
         return energy_kwh * self.carbon_intensity_g_per_kwh / 1000.0
 
-    def _unavailable(self, token: _ActivePhase, wall_s: float, reason: str) -> EnergyResult:
+    def _context(self, token: _ActivePhase) -> dict[str, Any]:
+        """Fields every result carries: grid, power sources and flags, hardware, idle power."""
         sources, hardware = self._hardware_info()
+        return {
+            "country": self.country,
+            "carbon_intensity_g_per_kwh": self.carbon_intensity_g_per_kwh,
+            **{f"{part}_source": sources[part][0] for part in ("cpu", "gpu", "ram")},
+            **{f"{part}_flag": sources[part][1] for part in ("cpu", "gpu", "ram")},
+            "tracking_mode": TRACKING_MODE,
+            "idle_power_w": self.idle_baseline.power_w if self.idle_baseline else None,
+            "started_at": token.started_at,
+            **hardware,
+        }
+
+    def _unavailable(self, token: _ActivePhase, wall_s: float, reason: str) -> EnergyResult:
         return EnergyResult(
             phase=token.name,
             status=STATUS_UNAVAILABLE,
@@ -755,20 +768,9 @@ class EnergySession:
             ram_energy_kwh=None,
             energy_kwh=None,
             emissions_kg=None,
-            country=self.country,
-            carbon_intensity_g_per_kwh=self.carbon_intensity_g_per_kwh,
-            cpu_source=sources["cpu"][0],
-            gpu_source=sources["gpu"][0],
-            ram_source=sources["ram"][0],
-            cpu_flag=sources["cpu"][1],
-            gpu_flag=sources["gpu"][1],
-            ram_flag=sources["ram"][1],
-            tracking_mode=TRACKING_MODE,
-            idle_power_w=self.idle_baseline.power_w if self.idle_baseline else None,
             dynamic_energy_kwh=None,
             dynamic_reason=NO_ENERGY_REASON.format(reason=reason),
-            started_at=token.started_at,
-            **hardware,
+            **self._context(token),
         )
 
     def _from_codecarbon(self, token: _ActivePhase, data: Any, wall_s: float) -> EnergyResult:
@@ -783,8 +785,7 @@ class EnergySession:
         if bad:
             detail = f"negative or non-finite values {bad}"
             return self._unavailable(token, wall_s, INVALID_DATA_REASON.format(detail=detail))
-        sources, hardware = self._hardware_info()
-        status, reason = _overall_status(sources)
+        status, reason = _overall_status(self._hardware_info()[0])
         energy = cpu + gpu + ram
         dynamic, dynamic_reason = self._dynamic(energy, duration)
         return EnergyResult(
@@ -797,20 +798,9 @@ class EnergySession:
             ram_energy_kwh=ram,
             energy_kwh=energy,
             emissions_kg=self._emissions_kg(energy),
-            country=self.country,
-            carbon_intensity_g_per_kwh=self.carbon_intensity_g_per_kwh,
-            cpu_source=sources["cpu"][0],
-            gpu_source=sources["gpu"][0],
-            ram_source=sources["ram"][0],
-            cpu_flag=sources["cpu"][1],
-            gpu_flag=sources["gpu"][1],
-            ram_flag=sources["ram"][1],
-            tracking_mode=TRACKING_MODE,
-            idle_power_w=self.idle_baseline.power_w if self.idle_baseline else None,
             dynamic_energy_kwh=dynamic,
             dynamic_reason=dynamic_reason,
-            started_at=token.started_at,
-            **hardware,
+            **self._context(token),
         )
 
     # -- idle baseline and tables --
