@@ -584,6 +584,11 @@ def test_real_repeated_phase_names_are_measured_separately(real_session):
 
 def test_real_idle_baseline_and_csv_written_once(real_session):
     session, attempts = real_session
+    # The phases this test reads back from the CSV are made here, so that the test does not
+    # depend on which other tests ran before it in this worker (pytest-xdist distributes them).
+    for name in ("csv-sleep", "csv-repeat", "csv-repeat"):
+        with track(name, session=session):
+            time.sleep(0.01)
     baseline = session.measure_idle_baseline(seconds=0.5)
     assert baseline.power_w > 0
     with track("after-baseline", session=session) as t:
@@ -596,8 +601,8 @@ def test_real_idle_baseline_and_csv_written_once(real_session):
     assert len(totals) == 1  # stopped exactly once (codecarbon #1307 duplicates rows)
     (tasks_file,) = session.output_dir.glob("emissions_greennb_*.csv")
     phases = pd.read_csv(tasks_file)["task_name"]
-    assert {"sleep", "after-baseline", "repeat"} <= set(phases)
-    assert phases.str.startswith("repeat_").sum() == 1  # the renamed repeat
+    assert {"csv-sleep", "after-baseline", "csv-repeat"} <= set(phases)
+    assert phases.str.startswith("csv-repeat_").sum() == 1  # the renamed repeat
     assert attempts == []
 
 
