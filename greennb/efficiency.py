@@ -47,7 +47,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from greennb.torch_mlp import TorchMLPClassifier, TorchMLPRegressor, build_mlp, select_device
+from greennb.torch_mlp import TorchMLPClassifier, TorchMLPRegressor, select_device
 
 __all__ = [
     "PRECISIONS",
@@ -832,13 +832,7 @@ def _fit_student(student, teacher, features, hard, soft, settings, random_state)
     n_outputs = 1 if len(teacher.classes_) == 2 else len(teacher.classes_)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        student.module_ = build_mlp(
-            features.shape[1],
-            n_outputs,
-            hidden_layer_sizes=tuple(student.hidden_layer_sizes),
-            activation=student.activation,
-            dropout=student.dropout,
-        ).to(device)
+        student.module_ = student._new_module(features.shape[1], n_outputs, device)
     soft_targets = _soften(soft, settings["temperature"])
     tensors = [torch.as_tensor(array, device=device) for array in (features, hard, soft_targets)]
     generator = torch.Generator().manual_seed(seed)

@@ -389,6 +389,16 @@ class _BaseTorchMLP(BaseEstimator):
         order = rng.permutation(n_samples)
         return order[n_validation:], order[:n_validation]
 
+    def _new_module(self, n_inputs, n_outputs, device):
+        """Build an untrained network with this estimator's architecture, on ``device``."""
+        return build_mlp(
+            n_inputs,
+            n_outputs,
+            hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            activation=self.activation,
+            dropout=self.dropout,
+        ).to(device)
+
     def _train(self, X, targets, weights, train_rows, validation_rows, n_outputs, seed):
         import torch
 
@@ -401,13 +411,7 @@ class _BaseTorchMLP(BaseEstimator):
         # reproducible without changing the caller's global random state.
         with torch.random.fork_rng(devices=forked_cuda):
             torch.manual_seed(seed)
-            self.module_ = build_mlp(
-                X.shape[1],
-                n_outputs,
-                hidden_layer_sizes=tuple(self.hidden_layer_sizes),
-                activation=self.activation,
-                dropout=self.dropout,
-            ).to(device)
+            self.module_ = self._new_module(X.shape[1], n_outputs, device)
             shuffle_generator = torch.Generator().manual_seed(seed)
             self._run_epochs(
                 _to_tensors(device, X, targets, weights, rows=train_rows),
