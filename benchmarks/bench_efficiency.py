@@ -199,8 +199,10 @@ def part_forecast(args) -> list[dict]:
                 device="cpu",
                 random_state=repeat,
             )
-            report = footprint.fit_with_forecast(model, split.X_train, split.y_train)
-            plain = footprint.forecast_report(report.epochs, planned_epochs=20, warmup_epochs=0)
+            report = footprint.fit_with_energy_forecast(model, split.X_train, split.y_train)
+            plain = footprint.training_energy_outcome(
+                report.epochs, planned_epochs=20, warmup_epochs=0
+            )
             rows.append(
                 {
                     "case": case,

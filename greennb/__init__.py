@@ -1,263 +1,95 @@
-"""greennb: energy, carbon and fairness of machine-learning models, measured.
+"""greennb: energy, carbon and fairness of machine-learning models, measured and labelled.
 
-The public API, in the order data flows through it:
+The package is laid out in the order data flows through it; each subpackage imports only
+those before it::
 
-- data: :func:`load_dataset`, :func:`list_datasets`, :func:`split_dataset` (real datasets,
-  shipped offline with checksums);
-- models: :func:`make_model`, :class:`TorchMLPClassifier`, :class:`TorchMLPRegressor`,
-  :func:`select_device`, :func:`count_parameters`, :func:`estimate_flops`;
-- energy: :func:`track` (context manager, decorator, ``%%track`` cell magic after
-  ``%load_ext greennb``), :func:`measure_idle_baseline`;
-- carbon: :func:`facility_energy` (E_total = E_computation × PUE), :func:`carbon_emissions`
-  (C = E × CI × (1 − ε)), :func:`carbon_scenarios`, water and embodied estimates;
-- fairness: :func:`fairness_report`, :func:`social_responsibility_index` (R = A / B),
-  :func:`mitigate` (fairlearn mitigations), :func:`calibration_by_group`;
-- efficiency: :func:`quantize_dynamic`, :func:`prune_unstructured`, :func:`prune_hidden_units`,
-  :func:`distill`, :func:`mixed_precision`, :func:`evaluate_variant`, :func:`forecast_footprint`;
-- runs: :class:`RunRecord` (``metrics.json``), :func:`run_case` (papermill), :func:`write_report`.
+    data → models → efficiency → {energy, fairness} → evaluation → runs → plots → report → cli
 
-torch and CodeCarbon are imported only when first needed.
+- :mod:`greennb.data`: real datasets shipped offline with checksums, splits, time-series helpers;
+- :mod:`greennb.models`: :func:`make_model`, devices, torch MLP estimators, size and FLOPs;
+- :mod:`greennb.efficiency`: levers on a model (quantize, prune, distill, precision);
+- :mod:`greennb.energy`: :func:`track` (CodeCarbon), idle baseline, E_total = E × PUE,
+  C = E_total × CI × (1 − ε), water and embodied estimates, training-energy forecast;
+- :mod:`greennb.fairness`: group metrics, the social responsibility index R = A / B,
+  calibration, mitigation;
+- :mod:`greennb.evaluation`: one record per model or variant (quality, energy, fairness);
+- :mod:`greennb.runs`: the run record (``metrics.json``), the papermill run store, the cases;
+- :mod:`greennb.plots`: the notebooks' figures; :mod:`greennb.report`: the cross-run report.
+
+The names below are the ones the notebooks and the README use; they are loaded on first use
+(PEP 562), so ``import greennb`` imports none of pandas, scikit-learn, torch, fairlearn,
+CodeCarbon, papermill or matplotlib. Everything else lives in its subpackage, e.g.
+``greennb.energy.Pricing`` or ``greennb.fairness.mitigate``.
+
+Examples
+--------
+>>> import greennb as gnb
+>>> gnb.load_dataset("hmda").task
+'classification'
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from greennb.calibration import CALIBRATION_STRATEGIES, GroupCalibration, calibration_by_group
-from greennb.carbon import (
-    DEFAULT_COOLING_SHARE,
-    DEFAULT_COUNTRY,
-    DEFAULT_PUE,
-    DEFAULT_WUE,
-    EmbodiedEstimate,
-    FacilityEnergy,
-    WaterEstimate,
-    carbon_emissions,
-    carbon_scenarios,
-    default_country,
-    embodied_emissions,
-    facility_energy,
-    grid_carbon_intensity,
-    grid_renewable_share,
-    list_countries,
-    water_footprint,
-)
-from greennb.data import (
-    Dataset,
-    DatasetFileError,
-    DatasetOfflineError,
-    Split,
-    check_sensitive,
-    check_target,
-    data_dir,
-    dataset_table,
-    fetch_online_dataset,
-    list_datasets,
-    list_online_datasets,
-    load_dataset,
-    split_dataset,
-)
-from greennb.efficiency import (
-    PRECISIONS,
-    QUANTIZATION_BACKENDS,
-    check_precision,
-    distill,
-    layer_shapes,
-    mixed_precision,
-    model_size_bytes,
-    network_of,
-    precision_training_params,
-    prune_hidden_units,
-    prune_unstructured,
-    quantize_dynamic,
-    weight_sparsity,
-)
-from greennb.energy import (
-    EnergyResult,
-    EnergySession,
-    IdleBaseline,
-    PhaseTracker,
-    close_session,
-    configure,
-    dynamic_energy,
-    get_session,
-    load_ipython_extension,
-    measure_idle_baseline,
-    track,
-)
-from greennb.fairness import FairnessReport, FairnessWarning, fairness_report
-from greennb.footprint import (
-    FootprintForecast,
-    FootprintForecaster,
-    ForecastReport,
-    VariantEvaluation,
-    evaluate_variant,
-    fit_with_forecast,
-    forecast_footprint,
-    forecast_report,
-    variant_group_table,
-    variant_table,
-)
-from greennb.forecast import (
-    FORECAST_SETUPS,
-    ForecastSetup,
-    SeasonalNaiveForecaster,
-    add_lag_features,
-    forecast_metrics,
-    forecast_setup,
-    load_forecast_dataset,
-    recent_period,
-    with_lag_features,
-)
-from greennb.mitigation import (
-    MITIGATION_CONSTRAINTS,
-    MITIGATION_METHODS,
-    MitigatedClassifier,
-    fairness_cost_table,
-    mitigate,
-)
-from greennb.models import (
-    MODEL_NAMES,
-    ParameterCount,
-    count_parameters,
-    estimate_flops,
-    list_models,
-    make_model,
-    make_preprocessor,
-)
-from greennb.record import RunRecord, read_metrics, validate_metrics
-from greennb.report import collect_runs, write_report
-from greennb.runs import (
-    RunFailed,
-    RunResult,
-    case_parameters,
-    check_parameters,
-    list_cases,
-    list_runs,
-    run_case,
-    run_cases,
-)
-from greennb.sri import COMPLIANCE_POLICIES, SRI_METRICS, SRIResult, social_responsibility_index
-from greennb.torch_mlp import (
-    TorchMLPClassifier,
-    TorchMLPRegressor,
-    available_devices,
-    build_mlp,
-    describe_device,
-    select_device,
+import importlib
+from typing import Any
+
+__version__ = "0.2.0"
+
+# Each public name and the subpackage that defines it, in the order data flows.
+_LAZY_NAMES = {
+    "list_datasets": "data",
+    "load_dataset": "data",
+    "split_dataset": "data",
+    "check_sensitive": "data",
+    "make_model": "models",
+    "select_device": "models",
+    "describe_device": "models",
+    "count_parameters": "models",
+    "configure": "energy",
+    "track": "energy",
+    "measure_idle_baseline": "energy",
+    "load_ipython_extension": "energy",
+    "facility_energy": "energy",
+    "carbon_emissions": "energy",
+    "carbon_scenarios": "energy",
+    "grid_carbon_intensity": "energy",
+    "grid_renewable_share": "energy",
+    "water_footprint": "energy",
+    "embodied_emissions": "energy",
+    "group_metrics": "fairness",
+    "social_responsibility_index": "fairness",
+    "RunRecord": "runs",
+    "run_case": "runs",
+    "write_report": "report",
+}
+
+_SUBPACKAGES = (
+    "data",
+    "models",
+    "efficiency",
+    "energy",
+    "fairness",
+    "evaluation",
+    "runs",
+    "plots",
+    "report",
 )
 
-__all__ = [
-    "CALIBRATION_STRATEGIES",
-    "COMPLIANCE_POLICIES",
-    "DEFAULT_COOLING_SHARE",
-    "DEFAULT_COUNTRY",
-    "DEFAULT_PUE",
-    "DEFAULT_WUE",
-    "Dataset",
-    "DatasetFileError",
-    "DatasetOfflineError",
-    "EmbodiedEstimate",
-    "EnergyResult",
-    "EnergySession",
-    "FORECAST_SETUPS",
-    "FacilityEnergy",
-    "FairnessReport",
-    "FairnessWarning",
-    "FootprintForecast",
-    "FootprintForecaster",
-    "ForecastReport",
-    "ForecastSetup",
-    "GroupCalibration",
-    "IdleBaseline",
-    "MITIGATION_CONSTRAINTS",
-    "MITIGATION_METHODS",
-    "MODEL_NAMES",
-    "MitigatedClassifier",
-    "PRECISIONS",
-    "ParameterCount",
-    "PhaseTracker",
-    "QUANTIZATION_BACKENDS",
-    "RunFailed",
-    "RunRecord",
-    "RunResult",
-    "SRIResult",
-    "SRI_METRICS",
-    "SeasonalNaiveForecaster",
-    "Split",
-    "TorchMLPClassifier",
-    "TorchMLPRegressor",
-    "VariantEvaluation",
-    "WaterEstimate",
-    "__version__",
-    "add_lag_features",
-    "available_devices",
-    "build_mlp",
-    "calibration_by_group",
-    "carbon_emissions",
-    "carbon_scenarios",
-    "case_parameters",
-    "check_parameters",
-    "check_precision",
-    "check_sensitive",
-    "check_target",
-    "close_session",
-    "collect_runs",
-    "configure",
-    "count_parameters",
-    "data_dir",
-    "dataset_table",
-    "default_country",
-    "describe_device",
-    "distill",
-    "dynamic_energy",
-    "embodied_emissions",
-    "estimate_flops",
-    "evaluate_variant",
-    "facility_energy",
-    "fairness_cost_table",
-    "fairness_report",
-    "fetch_online_dataset",
-    "fit_with_forecast",
-    "forecast_footprint",
-    "forecast_metrics",
-    "forecast_report",
-    "forecast_setup",
-    "get_session",
-    "grid_carbon_intensity",
-    "grid_renewable_share",
-    "layer_shapes",
-    "list_cases",
-    "list_countries",
-    "list_datasets",
-    "list_models",
-    "list_online_datasets",
-    "list_runs",
-    "load_dataset",
-    "load_forecast_dataset",
-    "load_ipython_extension",
-    "make_model",
-    "make_preprocessor",
-    "measure_idle_baseline",
-    "mitigate",
-    "mixed_precision",
-    "model_size_bytes",
-    "network_of",
-    "precision_training_params",
-    "prune_hidden_units",
-    "prune_unstructured",
-    "quantize_dynamic",
-    "read_metrics",
-    "recent_period",
-    "run_case",
-    "run_cases",
-    "select_device",
-    "social_responsibility_index",
-    "split_dataset",
-    "track",
-    "validate_metrics",
-    "variant_group_table",
-    "variant_table",
-    "water_footprint",
-    "weight_sparsity",
-    "with_lag_features",
-    "write_report",
-]
+__all__ = ["__version__", *_LAZY_NAMES]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name (or a subpackage) on first use and cache it in the module."""
+    if name in _LAZY_NAMES:
+        module = importlib.import_module(f"greennb.{_LAZY_NAMES[name]}")
+        value = getattr(module, name)
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"greennb.{name}")
+    else:
+        raise AttributeError(f"module 'greennb' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | set(_SUBPACKAGES))

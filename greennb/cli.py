@@ -30,7 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from greennb import __version__
-from greennb.carbon import (
+from greennb.data._datasets import dataset_table, list_datasets, load_dataset, split_dataset
+from greennb.energy._carbon import (
     DEFAULT_PUE,
     carbon_emissions,
     default_country,
@@ -38,10 +39,10 @@ from greennb.carbon import (
     grid_carbon_intensity,
     list_countries,
 )
-from greennb.data import dataset_table, list_datasets, load_dataset, split_dataset
-from greennb.energy import EnergyResult, configure, track
-from greennb.models import list_models, make_model
-from greennb.runs import (
+from greennb.energy._tracking import EnergyResult, configure, track
+from greennb.fairness._sri import SRIResult, social_responsibility_index
+from greennb.models._registry import list_models, make_model
+from greennb.runs._store import (
     RunFailed,
     RunResult,
     case_parameters,
@@ -49,7 +50,6 @@ from greennb.runs import (
     notebook_path,
     run_cases,
 )
-from greennb.sri import SRIResult, social_responsibility_index
 
 DEFAULT_DEMO_DATASET = "hmda"
 DEFAULT_DEMO_MODEL = "logistic"
@@ -366,7 +366,7 @@ def _command_list() -> None:
 
 
 def _command_report(args: argparse.Namespace) -> int:
-    from greennb.report import MARKDOWN_COLUMNS, collect_runs, write_report
+    from greennb.report._report import MARKDOWN_COLUMNS, collect_runs, write_report
 
     try:
         out = write_report(args.runs_dir, args.out)

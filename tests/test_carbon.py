@@ -7,8 +7,8 @@ from importlib.resources import files
 
 import pytest
 
-from greennb import carbon
-from greennb.carbon import (
+from greennb.energy import _carbon as carbon
+from greennb.energy._carbon import (
     DEFAULT_COOLING_SHARE,
     DEFAULT_PUE,
     SECONDS_PER_YEAR,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from greennb import cli, runs
+from greennb import cli
+from greennb.runs import _store as runs
 
 
 def test_demo_prints_quality_energy_flags_and_sri(capsys):

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from sklearn.utils import Bunch
 
-from greennb import data as gd
-from greennb.data import (
+from greennb.data import _datasets as gd
+from greennb.data._datasets import (
     DATA_DIR_ENV,
     Dataset,
     DatasetFileError,

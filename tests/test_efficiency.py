@@ -12,12 +12,16 @@ from sklearn.datasets import make_classification
 from torch import nn
 
 import greennb as gnb
-from greennb import efficiency, footprint, plots
-from greennb._efficiency_nn import VariantNetwork
-from greennb.carbon import grid_carbon_intensity
-from greennb.energy import EnergyResult, EnergySession
-from greennb.record import RunRecord, read_metrics
-from greennb.torch_mlp import TorchMLPClassifier, TorchMLPRegressor
+from greennb import plots
+from greennb.efficiency import _levers as efficiency
+from greennb.efficiency._network import VariantNetwork
+from greennb.energy import _training_forecast as forecasting
+from greennb.energy._carbon import grid_carbon_intensity
+from greennb.energy._tracking import EnergyResult, EnergySession
+from greennb.evaluation import _variant as variant_eval
+from greennb.models import estimate_flops
+from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor
+from greennb.runs._record import RunRecord, read_metrics
 
 # --- Fixtures ---------------------------------------------------------------------------------
 
@@ -197,7 +201,7 @@ def test_prune_hidden_units_really_shrinks_the_network(mlp, xy):
     assert pruned.hidden_layer_sizes == (16, 8) and mlp.hidden_layer_sizes == (32, 16)
     expected = 8 * 16 + 16 + 16 * 8 + 8 + 8 + 1
     assert gnb.count_parameters(pruned).count == expected < gnb.count_parameters(mlp).count
-    assert gnb.estimate_flops(pruned) < gnb.estimate_flops(mlp)
+    assert estimate_flops(pruned) < estimate_flops(mlp)
     assert efficiency.model_size_bytes(pruned) < efficiency.model_size_bytes(mlp)
     # The units kept in the first layer are those with the largest L2 norm of their weights.
     norms = float_linears(mlp)[0].weight.detach().norm(dim=1)
@@ -361,7 +365,7 @@ def test_evaluate_variant_record_schema_and_values(tmp_path, hmda, hmda_model):
     session = fake_session(tmp_path, [2e-6])
     training = [energy_result(1e-3, 2.0, phase="train"), energy_result(5e-4, 1.0, phase="q")]
     variant = efficiency.quantize_dynamic(hmda_model)
-    evaluation = footprint.evaluate_variant(
+    evaluation = variant_eval.evaluate_variant(
         variant,
         split,
         dataset=data,
@@ -381,7 +385,7 @@ def test_evaluate_variant_record_schema_and_values(tmp_path, hmda, hmda_model):
     assert evaluation.training_phases == ["train", "q"]
     assert evaluation.throughput_per_s == pytest.approx(256 / (evaluation.latency_ms / 1000))
     assert evaluation.parameters == 20 * 64 + 64 + 64 * 32 + 32 + 32 + 1
-    assert evaluation.flops_per_prediction == gnb.estimate_flops(hmda_model)
+    assert evaluation.flops_per_prediction == estimate_flops(hmda_model)
     assert evaluation.size_bytes == efficiency.model_size_bytes(variant)
     # Quality and per-group figures, recomputed by hand from the predictions.
     predicted = pd.Series(variant.predict(split.X_test), index=split.y_test.index)
@@ -422,20 +426,20 @@ def test_dynamic_energy_and_intersectional_groups(tmp_path, hmda, hmda_model):
     two_columns = dataclasses.replace(split, sensitive_test=split.test[["afam", "single"]])
     session = fake_session(tmp_path, [1e-6, 2e-6])  # idle: 1e-6 kWh in 1 s = 3.6 W
     session.measure_idle_baseline(seconds=0.01)
-    evaluation = footprint.evaluate_variant(
+    evaluation = variant_eval.evaluate_variant(
         hmda_model, two_columns, dataset=data, name="x", min_seconds=0.01, session=session
     )
     predictions = evaluation.n_batches * evaluation.batch_size
     assert evaluation.inference_dynamic_kwh_per_1000 == pytest.approx(1e-6 / predictions * 1000)
     groups = evaluation.to_dict()["by_group"]
     assert "afam=yes, single=no" in groups and len(groups) == 4
-    table = footprint.variant_group_table([evaluation])
+    table = variant_eval.variant_group_table([evaluation])
     assert set(table["group"]) == set(groups)
 
 
 def test_evaluation_goes_into_a_run_record(tmp_path, hmda, hmda_model):
     data, split = hmda
-    evaluation = footprint.evaluate_variant(
+    evaluation = variant_eval.evaluate_variant(
         hmda_model, split, dataset=data, name="baseline", min_seconds=0.01,
         session=fake_session(tmp_path, [1e-6]),
     )  # fmt: skip
@@ -458,10 +462,10 @@ def test_variant_table_ratios(tmp_path, hmda, hmda_model):
         hmda_model, split.X_train, split.y_train, hidden_layer_sizes=(2,), max_epochs=2
     )
     evaluations = [
-        footprint.evaluate_variant(hmda_model, split, name="teacher", **options),
-        footprint.evaluate_variant(student, split, name="student", **options),
+        variant_eval.evaluate_variant(hmda_model, split, name="teacher", **options),
+        variant_eval.evaluate_variant(student, split, name="student", **options),
     ]
-    table = footprint.variant_table(evaluations).set_index("variant")
+    table = variant_eval.variant_table(evaluations).set_index("variant")
     teacher_params, student_params = (e.parameters for e in evaluations)
     assert table.loc["student", "parameter_ratio"] == pytest.approx(teacher_params / student_params)
     assert table.loc["teacher", "speedup"] == 1.0
@@ -473,7 +477,7 @@ def test_variant_table_ratios(tmp_path, hmda, hmda_model):
     assert table.loc["student", "energy_ratio"] == pytest.approx(
         per_prediction[1] / per_prediction[0]
     )
-    groups = footprint.variant_group_table(evaluations)
+    groups = variant_eval.variant_group_table(evaluations)
     assert len(groups) == 2 * 2 * 2  # variants x groups x metrics
     row = groups.query("variant == 'student' and group == 'yes' and metric == 'accuracy'")
     assert row["value"].item() == evaluations[1].by_group.loc["yes", "accuracy"]
@@ -482,26 +486,28 @@ def test_variant_table_ratios(tmp_path, hmda, hmda_model):
     with pytest.raises(ValueError, match="needs the columns \\['mae'\\]"):
         plots.variant_group_bars(groups, metric="mae")
     with pytest.raises(ValueError, match="Unknown baseline 'int8'.*teacher, student"):
-        footprint.variant_table(evaluations, baseline="int8")
+        variant_eval.variant_table(evaluations, baseline="int8")
     with pytest.raises(ValueError, match="'teacher' appears more than once"):
-        footprint.variant_table([evaluations[0], evaluations[0]])
+        variant_eval.variant_table([evaluations[0], evaluations[0]])
 
 
 def test_evaluate_variant_bad_input(tmp_path, hmda, hmda_model):
     data, split = hmda
     with pytest.raises(ValueError, match="batch_size must be an integer >= 1; got 0"):
-        footprint.evaluate_variant(hmda_model, split, dataset=data, name="x", batch_size=0)
+        variant_eval.evaluate_variant(hmda_model, split, dataset=data, name="x", batch_size=0)
     with pytest.raises(ValueError, match=r"min_seconds must be a finite number > 0"):
-        footprint.evaluate_variant(hmda_model, split, dataset=data, name="x", min_seconds=-1)
+        variant_eval.evaluate_variant(hmda_model, split, dataset=data, name="x", min_seconds=-1)
     with pytest.raises(TypeError, match="training_energy must be an EnergyResult.*got float"):
-        footprint.evaluate_variant(hmda_model, split, dataset=data, name="x", training_energy=0.5)
+        variant_eval.evaluate_variant(
+            hmda_model, split, dataset=data, name="x", training_energy=0.5
+        )
 
 
 def test_evaluate_variant_with_the_real_tracker(tmp_path, hmda, hmda_model):
     data, split = hmda
     session = EnergySession(country="FRA", output_dir=tmp_path)
     try:
-        evaluation = footprint.evaluate_variant(
+        evaluation = variant_eval.evaluate_variant(
             hmda_model, split, dataset=data, name="real", min_seconds=0.3, session=session
         )
     finally:
@@ -517,7 +523,7 @@ def test_evaluate_variant_with_the_real_tracker(tmp_path, hmda, hmda_model):
 def test_forecast_of_a_synthetic_run_of_known_cost():
     # Epoch 1 costs 3 Wh in 30 s (warm-up), every later epoch 1 Wh in 10 s.
     epochs = [energy_result(3e-3, 30.0)] + [energy_result(1e-3, 10.0) for _ in range(19)]
-    forecast = footprint.forecast_footprint(
+    forecast = forecasting.forecast_training_energy(
         epochs[:2], planned_epochs=20, country="FRA", pue=1.5, renewable_share=0.25
     )
     assert forecast.warmup_epochs == 1 and forecast.measured_epochs == 2
@@ -527,14 +533,14 @@ def test_forecast_of_a_synthetic_run_of_known_cost():
     expected_g = 22e-3 * 1.5 * grid_carbon_intensity("FRA") * 0.75
     assert forecast.emissions_g == pytest.approx(expected_g)
     assert "Forecast after 2 of 20 epochs: 22 Wh" in forecast.summary()
-    plain = footprint.forecast_footprint(epochs[:2], planned_epochs=20, warmup_epochs=0)
+    plain = forecasting.forecast_training_energy(epochs[:2], planned_epochs=20, warmup_epochs=0)
     assert plain.energy_kwh == pytest.approx(20 * 2e-3)  # carbontracker's plain mean
-    report = footprint.forecast_report(epochs, planned_epochs=20, country="FRA")
+    report = forecasting.training_energy_outcome(epochs, planned_epochs=20, country="FRA")
     assert report.energy_error == pytest.approx(0.0, abs=1e-12)
     assert report.actual_energy_kwh == pytest.approx(22e-3)
     # The later epochs turn out 10 % dearer than the second: the forecast is too low.
     dearer = epochs[:2] + [energy_result(1.1e-3, 11.0) for _ in range(18)]
-    report = footprint.forecast_report(dearer, planned_epochs=20, country="FRA")
+    report = forecasting.training_energy_outcome(dearer, planned_epochs=20, country="FRA")
     actual = 3e-3 + 1e-3 + 18 * 1.1e-3
     assert report.energy_error == pytest.approx((22e-3 - actual) / actual)
     assert report.duration_error == pytest.approx((220 - (40 + 18 * 11)) / (40 + 18 * 11))
@@ -544,7 +550,7 @@ def test_forecast_of_a_synthetic_run_of_known_cost():
 def test_forecaster_with_a_fake_tracker_session(tmp_path):
     energies = [4e-3, 2e-3, 2e-3, 2e-3, 3e-3]
     session = fake_session(tmp_path, energies, duration_s=lambda kwh: kwh * 1e4)
-    forecaster = footprint.FootprintForecaster(5, session=session, pue=1.0)
+    forecaster = forecasting.TrainingEnergyForecaster(5, session=session, pue=1.0)
     assert forecaster.country == "FRA"  # the session's grid
     for index in range(5):
         with forecaster.epoch():
@@ -562,7 +568,7 @@ def test_forecaster_with_a_fake_tracker_session(tmp_path):
     assert list(table["measured_for_forecast"]) == [True, True, False, False, False]
     json.dumps(report.to_dict(), allow_nan=False)
     assert "energy -7.7%" in report.summary()
-    ax = plots.epoch_forecast_curve(table, planned_epochs=5)
+    ax = plots.training_energy_curve(table, planned_epochs=5)
     assert ax.get_ylabel() == "cumulative computation energy (Wh)"
     assert list(ax.lines[1].get_ydata()) == pytest.approx([4, 6, 8, 10, 12])
 
@@ -571,7 +577,7 @@ def test_fit_with_forecast_measures_every_epoch(tmp_path, xy):
     X, y = xy
     model = TorchMLPClassifier(max_epochs=4, early_stopping=False, device="cpu", random_state=0)
     session = fake_session(tmp_path, [1e-4] * 4)
-    report = footprint.fit_with_forecast(model, X, y, session=session, country="FRA")
+    report = forecasting.fit_with_energy_forecast(model, X, y, session=session, country="FRA")
     assert model.n_epochs_ == 4 and report.actual_epochs == 4
     assert [r.phase for r in report.epochs] == [f"train-epoch-{i}" for i in range(1, 5)]
     assert report.energy_error == pytest.approx(0.0, abs=1e-12)
@@ -586,7 +592,9 @@ def test_fit_with_forecast_and_early_stopping(tmp_path, hmda):
         "mlp", task="classification", max_epochs=200, patience=2, tol=0.05, device="cpu"
     )
     session = fake_session(tmp_path, [1e-4] * 200)
-    report = footprint.fit_with_forecast(model, split.X_train, split.y_train, session=session)
+    report = forecasting.fit_with_energy_forecast(
+        model, split.X_train, split.y_train, session=session
+    )
     assert report.actual_epochs == model[-1].n_epochs_ < 200
     assert report.forecast.planned_epochs == 200
     assert report.compared_epochs == report.actual_epochs
@@ -595,33 +603,33 @@ def test_fit_with_forecast_and_early_stopping(tmp_path, hmda):
 
 def test_forecast_bad_input(tmp_path):
     with pytest.raises(ValueError, match=r"forecast_after=0 must be an integer between 1 and"):
-        footprint.FootprintForecaster(10, forecast_after=0, country="FRA")
+        forecasting.TrainingEnergyForecaster(10, forecast_after=0, country="FRA")
     with pytest.raises(ValueError, match=r"forecast_after=11 .*planned_epochs \(10\)"):
-        footprint.FootprintForecaster(10, forecast_after=11, country="FRA")
+        forecasting.TrainingEnergyForecaster(10, forecast_after=11, country="FRA")
     with pytest.raises(ValueError, match="warmup_epochs must be an integer from 0 to"):
-        footprint.FootprintForecaster(10, forecast_after=2, warmup_epochs=2, country="FRA")
+        forecasting.TrainingEnergyForecaster(10, forecast_after=2, warmup_epochs=2, country="FRA")
     with pytest.raises(ValueError, match="planned_epochs must be an integer >= 1"):
-        footprint.FootprintForecaster(0, country="FRA")
+        forecasting.TrainingEnergyForecaster(0, country="FRA")
     with pytest.raises(ValueError, match="pue must be"):
-        footprint.FootprintForecaster(10, country="FRA", pue=0.5)
+        forecasting.TrainingEnergyForecaster(10, country="FRA", pue=0.5)
     with pytest.raises(ValueError, match="planned_epochs must be an integer >= 2"):
-        footprint.forecast_footprint([energy_result(1, 1)] * 2, planned_epochs=1)
+        forecasting.forecast_training_energy([energy_result(1, 1)] * 2, planned_epochs=1)
     with pytest.raises(ValueError, match="needs 1 measured epoch"):
-        footprint.forecast_footprint([], planned_epochs=3)
-    forecaster = footprint.FootprintForecaster(3, session=fake_session(tmp_path, [1e-3]))
+        forecasting.forecast_training_energy([], planned_epochs=3)
+    forecaster = forecasting.TrainingEnergyForecaster(3, session=fake_session(tmp_path, [1e-3]))
     with pytest.raises(RuntimeError, match="no epoch is being measured"):
         forecaster.end_epoch()
     forecaster.start_epoch()
     with pytest.raises(RuntimeError, match="epoch 1 is still being measured"):
         forecaster.start_epoch()
-    with pytest.raises(TypeError, match="fit_with_forecast needs a fitted TorchMLP"):
+    with pytest.raises(TypeError, match="fit_with_energy_forecast needs a fitted TorchMLP"):
         from sklearn.linear_model import LogisticRegression
 
-        footprint.fit_with_forecast(LogisticRegression(), [[0.0], [1.0]], [0, 1])
+        forecasting.fit_with_energy_forecast(LogisticRegression(), [[0.0], [1.0]], [0, 1])
 
 
 def test_unavailable_epoch_energy_makes_the_energy_forecast_unavailable():
     epochs = [energy_result(None, 1.0, status="unavailable"), energy_result(1e-3, 1.0)]
-    forecast = footprint.forecast_footprint(epochs, planned_epochs=4, country="FRA")
+    forecast = forecasting.forecast_training_energy(epochs, planned_epochs=4, country="FRA")
     assert forecast.energy_kwh is None and forecast.emissions_g is None
     assert forecast.duration_s == pytest.approx(4.0) and forecast.status == "unavailable"

@@ -11,9 +11,10 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from greennb import carbon, energy
-from greennb.carbon import grid_carbon_intensity
-from greennb.energy import (
+from greennb.energy import _carbon as carbon
+from greennb.energy import _tracking as energy
+from greennb.energy._carbon import grid_carbon_intensity
+from greennb.energy._tracking import (
     CLOSED_REASON,
     HALF_BUILT_REASON,
     MAGIC_RESULT_VARIABLE,
@@ -607,7 +608,7 @@ def test_real_idle_baseline_and_csv_written_once(real_session):
 
 
 def test_worst_status_is_the_least_trustworthy_part():
-    from greennb.energy import worst_status
+    from greennb.energy._tracking import worst_status
 
     assert worst_status(["measured", "measured"]) == "measured"
     assert worst_status(["measured", "estimated"]) == "estimated"

@@ -22,15 +22,15 @@ from fairlearn.metrics import (
 )
 from sklearn.metrics import accuracy_score, mean_absolute_error
 
-from greennb.fairness import (
+from greennb.fairness._group_metrics import (
     CLASSIFICATION_METRICS,
     REGRESSION_METRICS,
-    FairnessReport,
     FairnessWarning,
-    fairness_report,
+    GroupMetrics,
+    group_metrics,
     mean_absolute_percentage_error,
 )
-from greennb.sri import (
+from greennb.fairness._sri import (
     COMPLIANCE_POLICIES,
     REASON_CODES,
     SRI_METRICS,
@@ -542,7 +542,7 @@ def test_nan_in_a_named_sensitive_column_names_the_column():
     with pytest.raises(ValueError, match=re.escape("'age_band' has 1 missing value(s)")):
         social_responsibility_index([1, 0, 1], [1, 0, 1], features)
     with pytest.raises(ValueError, match="'age_band'"):
-        fairness_report([1, 0, 1], [1, 0, 1], features)
+        group_metrics([1, 0, 1], [1, 0, 1], features)
 
 
 def test_regression_metric_needs_numbers():
@@ -552,9 +552,9 @@ def test_regression_metric_needs_numbers():
 
 def test_report_rejects_unknown_task_and_metric():
     with pytest.raises(ValueError, match="'clustering'.*classification, regression, forecast"):
-        fairness_report([1, 0], [1, 0], ["a", "b"], task="clustering")
+        group_metrics([1, 0], [1, 0], ["a", "b"], task="clustering")
     with pytest.raises(ValueError, match="'mae'.*accuracy, selection_rate"):
-        fairness_report([1, 0], [1, 0], ["a", "b"], metrics=["mae"])
+        group_metrics([1, 0], [1, 0], ["a", "b"], metrics=["mae"])
 
 
 # ---------------------------------------------------------------------------
@@ -595,9 +595,9 @@ REPORT_PRED = ["yes", "no", "yes", "no", "yes", "no", "no"]
 REPORT_GROUPS = pd.Series(["x"] * 4 + ["y"] * 3, name="region")
 
 
-def make_report() -> FairnessReport:
+def make_report() -> GroupMetrics:
     with pytest.warns(FairnessWarning, match="true_positive_rate of 'y'"):
-        return fairness_report(REPORT_TRUE, REPORT_PRED, REPORT_GROUPS, pos_label="yes")
+        return group_metrics(REPORT_TRUE, REPORT_PRED, REPORT_GROUPS, pos_label="yes")
 
 
 def test_report_schema_and_hand_values():
@@ -652,7 +652,7 @@ def test_report_display_includes_groups_and_overall():
 def test_report_intersections_and_regression():
     features = pd.DataFrame({"g": REG_GROUPS, "h": ["p", "q", "p", "p", "q"]})
     with pytest.warns(FairnessWarning) as caught:
-        report = fairness_report(REG_TRUE, REG_PRED, features, task="forecast")
+        report = group_metrics(REG_TRUE, REG_PRED, features, task="forecast")
     messages = " | ".join(str(w.message) for w in caught)
     assert "1 row(s) with y_true == 0 are left out of MAPE" in messages
     assert "mape of 'g=b, h=q'" in messages

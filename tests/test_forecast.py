@@ -12,20 +12,19 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from greennb import facility_energy, load_dataset, split_dataset
-from greennb.forecast import (
+from greennb.data._timeseries import (
     BAD_DAYS_MSG,
     BAD_LAGS_MSG,
     FORECAST_SETUPS,
-    SeasonalNaiveForecaster,
     add_lag_features,
-    forecast_metrics,
     forecast_setup,
     lag_column_name,
     load_forecast_dataset,
     recent_period,
     with_lag_features,
 )
-from greennb.plots import facility_breakdown, forecast_vs_actual, group_error_bars
+from greennb.models import SeasonalNaiveForecaster, forecast_metrics
+from greennb.plots._plots import facility_breakdown, forecast_vs_actual, group_error_bars
 
 matplotlib.use("Agg")
 

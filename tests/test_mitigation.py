@@ -11,20 +11,19 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from greennb.data import load_dataset, split_dataset
-from greennb.fairness import FairnessWarning
-from greennb.mitigation import (
+from greennb.data._datasets import load_dataset, split_dataset
+from greennb.evaluation._tables import fairness_cost_table, models_table
+from greennb.fairness._group_metrics import FairnessWarning
+from greennb.fairness._mitigation import (
     MITIGATION_CONSTRAINTS,
     MITIGATION_METHODS,
     MitigatedClassifier,
-    fairness_cost_table,
     mitigate,
-    models_table,
     sri_metric_for,
 )
-from greennb.models import make_model
-from greennb.record import RunRecord
-from greennb.sri import social_responsibility_index
+from greennb.fairness._sri import social_responsibility_index
+from greennb.models._registry import make_model
+from greennb.runs._record import RunRecord
 
 
 def _selection_ratio(y_true, y_pred, groups, pos_label) -> float:

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from greennb.models import (
+from greennb.models._registry import (
     MODEL_NAMES,
     TASKS,
     ParameterCount,

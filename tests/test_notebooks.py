@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from greennb import runs
-from greennb.record import read_metrics
+from greennb.runs import _store as runs
+from greennb.runs._record import read_metrics
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

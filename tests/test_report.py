@@ -19,9 +19,10 @@ import pandas as pd
 import pytest
 
 import greennb as gnb
+import greennb.energy
 from greennb import report
-from greennb.plots import footprint_bars
-from greennb.record import RunRecord
+from greennb.plots._plots import footprint_bars
+from greennb.runs._record import RunRecord
 
 matplotlib.use("Agg")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -95,7 +96,7 @@ def _smart_city(root: Path) -> dict:
 def store(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
     added = {**_finance(root), **_smart_city(root)}
-    gnb.close_session()
+    greennb.energy.close_session()
     finished = root / "finance" / "20250101T000000_000000Z-aaaaaaaa"
     shutil.copytree(finished, root / "finance" / "20250103T000000_000000Z-cccccccc.failed")
     shutil.copytree(finished, root / "finance" / ".tmp-20250104T000000_000000Z-dddddddd")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from greennb import runs
-from greennb.record import read_metrics
+from greennb.runs import _store as runs
+from greennb.runs._record import read_metrics
 
 FIXTURES = Path(__file__).parent / "notebooks"
 RUN_NAME = re.compile(r"^\d{8}T\d{6}_\d{6}Z-[0-9a-f]{8}$")

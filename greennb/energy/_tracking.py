@@ -68,7 +68,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from greennb.carbon import (
+from greennb.energy._carbon import (
     COUNTRY_ENV_VAR,
     DEFAULT_COUNTRY,
     _normalise_country,

@@ -15,7 +15,7 @@ Provenance, licences, units and caveats of every dataset are in
 
 Examples
 --------
->>> from greennb.data import load_dataset, split_dataset
+>>> from greennb.data._datasets import load_dataset, split_dataset
 >>> monica = load_dataset("monica")
 >>> monica.frame.shape
 (6367, 13)
@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from greennb._paths import shipped_folder
 
 __all__ = [
     "CHICAGO_NEIGHBOURHOODS",
@@ -389,10 +391,7 @@ def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override).expanduser()
-    packaged = Path(__file__).resolve().parent / "_datasets"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[1] / "data"
+    return shipped_folder("_datasets", "data")
 
 
 def _restore_hint_fields(file_name: str) -> dict[str, str]:

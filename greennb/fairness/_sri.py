@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greennb.fairness import (
+from greennb.fairness._group_metrics import (
     COMPONENT_LABELS,
     FairnessWarning,
     _component_counts,

@@ -1,29 +1,10 @@
-"""Footprint of model variants, and a forecast of a training's footprint from its first epochs.
-
-* :func:`evaluate_variant` measures any torch-MLP variant (a baseline, or one made by a lever
-  of :mod:`greennb.efficiency`) the same way and returns a :class:`VariantEvaluation`: size,
-  FLOPs per prediction, batch-inference latency and throughput, energy per 1,000 predictions,
-  training energy (passed in), accuracy, per-group accuracy and true positive rate, and the
-  social responsibility index. :func:`variant_table` lines several up, relative to a baseline,
-  so that energy, accuracy **and** fairness of each lever are seen at once (compression is
-  known to hurt small groups first: Hooker et al. 2020, "Characterising Bias in Compressed
-  Models").
-* :class:`FootprintForecaster` measures each epoch of a training as its own phase and, after
-  the first k epochs, forecasts the energy, time and CO2e of the whole run, as carbontracker
-  does (Anthony, Kanding & Selvan 2020); :func:`fit_with_forecast` does this for a torch MLP
-  and returns a :class:`ForecastReport` with the forecast's error once the run has finished.
-
-Every energy figure keeps CodeCarbon's flag: **measured**, or **estimated** (CPU-load × TDP
-and RAM models on machines without RAPL, such as most VMs).
-"""
+"""Forecast a training's energy, time and CO2e from its first measured epochs."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 import numbers
-import statistics
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,51 +12,26 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, mean_absolute_error
 from sklearn.pipeline import Pipeline
 
-from greennb.carbon import DEFAULT_PUE, carbon_emissions, default_country, facility_energy
-from greennb.data import Dataset, Split
-from greennb.efficiency import (
+from greennb.efficiency._levers import (
     UNSUPPORTED_MODEL_MSG,
-    _estimator_of,
-    layer_shapes,
-    model_size_bytes,
-    network_of,
-    weight_sparsity,
 )
-from greennb.energy import (
+from greennb.energy._carbon import DEFAULT_PUE, carbon_emissions, default_country, facility_energy
+from greennb.energy._tracking import (
     STATUS_UNAVAILABLE,
     EnergyResult,
     EnergySession,
     get_session,
-    track,
     worst_status,
 )
-from greennb.fairness import _index_label, fairness_report
-from greennb.sri import SRIResult, social_responsibility_index
-from greennb.torch_mlp import TorchMLPClassifier, TorchMLPRegressor
-
-__all__ = [
-    "DEFAULT_BATCH_SIZE",
-    "DEFAULT_FORECAST_AFTER",
-    "FootprintForecast",
-    "FootprintForecaster",
-    "ForecastReport",
-    "VariantEvaluation",
-    "evaluate_variant",
-    "fit_with_forecast",
-    "forecast_footprint",
-    "forecast_report",
-    "variant_group_table",
-    "variant_table",
-]
+from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor
 
 #: Rows per batch when timing batch inference.
 DEFAULT_BATCH_SIZE = 1024
 #: Minimum length of the timed inference loop (s): CodeCarbon reads the CPU load every second.
 DEFAULT_MIN_SECONDS = 1.0
-#: Epochs measured before :class:`FootprintForecaster` forecasts the whole run.
+#: Epochs measured before :class:`TrainingEnergyForecaster` forecasts the whole run.
 DEFAULT_FORECAST_AFTER = 2
 #: Status of a training energy that was not given to :func:`evaluate_variant`.
 STATUS_NOT_GIVEN = "not given"
@@ -134,468 +90,12 @@ def _price(energy_kwh: float | None, *, country: str, pue: float, renewable_shar
 
 
 # ---------------------------------------------------------------------------
-# Evaluating a variant
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class VariantEvaluation:
-    """What one model variant costs and how well and how fairly it predicts.
-
-    Attributes
-    ----------
-    name : str
-        Variant name, e.g. ``"teacher"``, ``"int8"``, ``"pruned-80%"``.
-    levers : list of dict
-        The levers applied, from the estimator's ``efficiency_levers_`` (empty: a baseline).
-    task : str
-        ``"classification"`` or ``"regression"``.
-    parameters : int
-        Weights and biases of the dense layers (int8 ones included).
-    nonzero_parameters : int
-        Of which not exactly zero (pruning zeroes weights without removing them).
-    sparsity : float
-        Share of zero weights in the dense layers (biases excluded).
-    size_bytes : int
-        Size of the saved weights (``torch.save`` of the state dict), bytes.
-    flops_per_prediction : int
-        ``2·in·out + out`` per dense layer, summed (the convention of
-        :func:`greennb.estimate_flops`), as executed by dense kernels: pruned zeros count.
-    device : str
-        Where the variant ran.
-    batch_size : int
-        Rows per batch in the timing.
-    latency_ms : float
-        Median wall time to predict one batch (ms), after the preprocessing, which is the same
-        for every variant and left out so that the lever's effect shows.
-    throughput_per_s : float
-        ``batch_size / latency`` (predictions per second).
-    n_batches : int
-        Batches predicted in the timed, tracked loop.
-    inference_energy : EnergyResult
-        Energy of that loop (machine-level, kWh, with its measured/estimated flag).
-    inference_kwh_per_1000 : float or None
-        Energy per 1,000 predictions (kWh): the machine's energy during the loop, idle power
-        and other processes included (CodeCarbon's machine mode).
-    inference_dynamic_kwh_per_1000 : float or None
-        The same above the idle baseline (kWh), when :func:`greennb.measure_idle_baseline`
-        was run in the session first; else None.
-    training_energy_kwh : float or None
-        Sum of the training phases given (kWh); None when not given or unavailable.
-    training_energy_status : str
-        ``"measured"``, ``"estimated"``, ``"unavailable"`` or ``"not given"``.
-    training_phases : list of str
-        The phases summed.
-    quality : dict
-        ``{"accuracy": ...}`` (classification) or ``{"mae": ...}`` (regression, target unit).
-    by_group : pandas.DataFrame
-        Per group: ``accuracy`` and ``true_positive_rate`` (classification) or ``mae``, and
-        ``count``, from :func:`greennb.fairness_report`.
-    pos_label : object
-        The label counted as positive for the TPR and the SRI.
-    sri : SRIResult
-        The social responsibility index ``R = A / B``.
-    """
-
-    name: str
-    levers: list[dict[str, Any]]
-    task: str
-    parameters: int
-    nonzero_parameters: int
-    sparsity: float
-    size_bytes: int
-    flops_per_prediction: int
-    device: str
-    batch_size: int
-    latency_ms: float
-    throughput_per_s: float
-    n_batches: int
-    inference_energy: EnergyResult
-    inference_kwh_per_1000: float | None
-    inference_dynamic_kwh_per_1000: float | None
-    training_energy_kwh: float | None
-    training_energy_status: str
-    training_phases: list[str]
-    quality: dict[str, float]
-    by_group: pd.DataFrame
-    pos_label: Any
-    sri: SRIResult
-
-    def to_row(self) -> dict[str, Any]:
-        """Return one flat row for a table (see :func:`variant_table`)."""
-        return {
-            "variant": self.name,
-            "levers": " + ".join(lever["lever"] for lever in self.levers) or "baseline",
-            "parameters": self.parameters,
-            "nonzero_parameters": self.nonzero_parameters,
-            "sparsity": self.sparsity,
-            "size_bytes": self.size_bytes,
-            "flops_per_prediction": self.flops_per_prediction,
-            "device": self.device,
-            "latency_ms": self.latency_ms,
-            "throughput_per_s": self.throughput_per_s,
-            "inference_wh_per_1000": _wh(self.inference_kwh_per_1000),
-            "inference_dynamic_wh_per_1000": _wh(self.inference_dynamic_kwh_per_1000),
-            "inference_energy_status": self.inference_energy.status,
-            "training_wh": _wh(self.training_energy_kwh),
-            "training_energy_status": self.training_energy_status,
-            **self.quality,
-            "sri": self.sri.value,
-            "fairness_score": self.sri.fairness_score,
-            "worst_group": self.sri.worst_group,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the evaluation as plain JSON types (NaN becomes None)."""
-        row = self.to_row()
-        labels = _group_labels(self.by_group)
-        by_group = {
-            label: {str(k): _finite(v) for k, v in values.items()}
-            for label, (_, values) in zip(labels, self.by_group.iterrows(), strict=True)
-        }
-        return {
-            **{k: _finite(v) for k, v in row.items()},
-            "levers": [dict(lever) for lever in self.levers],
-            "batch_size": self.batch_size,
-            "n_batches": self.n_batches,
-            "training_phases": list(self.training_phases),
-            "pos_label": self.pos_label if _is_plain(self.pos_label) else str(self.pos_label),
-            "by_group": by_group,
-            "inference_energy": self.inference_energy.to_dict(),
-            "sri": self.sri.to_dict(),
-        }
-
-    def record_entry(self) -> dict[str, Any]:
-        """Keyword arguments for ``RunRecord.add_model(evaluation.name, **...)``.
-
-        Returns
-        -------
-        dict
-            ``quality``, ``energy`` (the inference phase), ``fairness`` (the SRI) and
-            ``extra`` (everything else of :meth:`to_dict`).
-        """
-        extra = self.to_dict()
-        for key in ("sri", "inference_energy", *self.quality):
-            extra.pop(key, None)
-        return {
-            "quality": dict(self.quality),
-            "energy": {"inference": self.inference_energy},
-            "fairness": self.sri,
-            "extra": extra,
-        }
-
-    def __repr__(self) -> str:
-        quality = ", ".join(f"{k} {v:.3f}" for k, v in self.quality.items())
-        energy = self.inference_kwh_per_1000
-        energy_text = "unavailable" if energy is None else f"{1000 * energy:.3g} Wh"
-        return (
-            f"VariantEvaluation({self.name!r}: {self.parameters} parameters, "
-            f"{self.size_bytes / 1024:.1f} KiB, {self.throughput_per_s:,.0f} predictions/s, "
-            f"{energy_text} per 1000 predictions ({self.inference_energy.status}), {quality}, "
-            f"SRI R={self.sri.value:.2f})"
-        )
-
-
-def _finite(value: Any) -> Any:
-    """Return numpy numbers as Python ones, NaN and infinities as None (JSON has neither)."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (numbers.Integral, np.integer)):
-        return int(value)
-    if isinstance(value, (numbers.Real, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    return value
-
-
-def _group_labels(by_group: pd.DataFrame) -> list[str]:
-    """Readable group labels: ``"no"``, or ``"sex=f, age_band=35-44"`` for intersections."""
-    names = [str(name) for name in by_group.index.names]
-    return [_index_label(key, names) for key in by_group.index]
-
-
-def _wh(kwh: float | None) -> float | None:
-    return None if kwh is None else 1000.0 * kwh
-
-
-def _is_plain(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
-
-
-def _training_energy(energy: Any) -> tuple[float | None, str, list[str]]:
-    if energy is None:
-        return None, STATUS_NOT_GIVEN, []
-    results = [energy] if isinstance(energy, EnergyResult) else energy
-    if isinstance(results, (str, bytes)) or not isinstance(results, Sequence):
-        raise TypeError(NOT_ENERGY_MSG.format(type_name=type(energy).__name__))
-    if not all(isinstance(r, EnergyResult) for r in results):
-        bad = next(r for r in results if not isinstance(r, EnergyResult))
-        raise TypeError(NOT_ENERGY_MSG.format(type_name=type(bad).__name__))
-    kwh, status = _energy_sum(list(results))
-    return kwh, status, [r.phase for r in results]
-
-
-def _size_figures(model: Any) -> dict[str, Any]:
-    network = network_of(model)
-    shapes = layer_shapes(network)
-    parameters = sum(n_in * n_out + (n_out if bias else 0) for n_in, n_out, bias in shapes)
-    weights = sum(n_in * n_out for n_in, n_out, _ in shapes)
-    sparsity = weight_sparsity(network)
-    return {
-        "parameters": parameters,
-        "nonzero_parameters": parameters - round(sparsity * weights),
-        "sparsity": sparsity,
-        "size_bytes": model_size_bytes(network),
-        "flops_per_prediction": sum(2 * i * o + (o if b else 0) for i, o, b in shapes),
-    }
-
-
-def _inference_batch(model: Any, X: pd.DataFrame, batch_size: int) -> np.ndarray:
-    """Preprocessed float32 rows, repeated (cyclically) to fill one batch."""
-    features = model[:-1].transform(X) if isinstance(model, Pipeline) else X
-    features = np.asarray(features, dtype=np.float32)
-    return features[np.arange(batch_size) % features.shape[0]]
-
-
-def _timed_inference(estimator, batch, *, min_seconds, min_batches, session, phase):
-    """Predict ``batch`` repeatedly inside one tracked phase; return (latencies, result)."""
-    estimator.predict(batch)  # warm-up: first-call allocations are not steady state
-    latencies: list[float] = []
-    with track(phase, session=session) as tracked:
-        started = time.perf_counter()  # after the tracker's start (a cold start takes ~1 s)
-        while len(latencies) < min_batches or time.perf_counter() - started < min_seconds:
-            tic = time.perf_counter()
-            estimator.predict(batch)
-            latencies.append(time.perf_counter() - tic)
-    return latencies, tracked.result
-
-
-def _per_1000(energy_kwh: float | None, predictions: int) -> float | None:
-    return None if energy_kwh is None else energy_kwh / predictions * 1000
-
-
-def _quality_and_groups(y_true, y_pred, sensitive, *, task: str, pos_label: Any):
-    if task == "classification":
-        quality = {"accuracy": float(accuracy_score(y_true, y_pred))}
-        metrics = ["accuracy", "true_positive_rate"]
-    else:
-        quality = {"mae": float(mean_absolute_error(y_true, y_pred))}
-        metrics = ["mae"]
-    report = fairness_report(
-        y_true, y_pred, sensitive, task=task, pos_label=pos_label, metrics=metrics
-    )
-    return quality, report.by_group
-
-
-def evaluate_variant(
-    model: Any,
-    split: Split,
-    *,
-    dataset: Dataset,
-    name: str,
-    training_energy: EnergyResult | Sequence[EnergyResult] | None = None,
-    sri_metric: str | None = None,
-    bar: float | str = 0.8,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    min_seconds: float = DEFAULT_MIN_SECONDS,
-    min_batches: int = 5,
-    session: EnergySession | None = None,
-) -> VariantEvaluation:
-    """Measure one fitted torch-MLP variant: cost, speed, energy, accuracy and fairness.
-
-    Every variant is measured the same way on the test rows of ``split``: predictions and
-    their quality, per-group accuracy and true positive rate (fairlearn's ``MetricFrame``
-    through :func:`greennb.fairness_report`), the SRI ``R = A / B``; then batches of
-    ``batch_size`` preprocessed test rows (repeated cyclically when the test set is smaller)
-    are predicted for at least ``min_seconds`` inside one tracked phase, giving the median
-    batch latency, the throughput and the energy per 1,000 predictions.
-
-    Parameters
-    ----------
-    model : TorchMLPClassifier, TorchMLPRegressor or Pipeline
-        A fitted torch MLP or variant (see :mod:`greennb.efficiency`).
-    split : Split
-        The train/test split; the test part is used.
-    dataset : Dataset
-        The dataset of the split (task, labels, sensitive columns).
-    name : str
-        Name of the variant in tables and run records.
-    training_energy : EnergyResult or sequence of EnergyResult, optional
-        The phases that produced the variant (e.g. the teacher's training plus the
-        distillation), summed; the flag is the worst of theirs. None: ``"not given"``.
-    sri_metric : str, optional
-        Metric of the SRI (see :data:`greennb.SRI_METRICS`); default ``"equal_opportunity"``
-        (TPR ratio) for classification and ``"mae"`` for regression.
-    bar : float or str, default 0.8
-        Compliance bar B of the SRI (the four-fifths rule by default).
-    batch_size : int, default DEFAULT_BATCH_SIZE (1024)
-        Rows per predicted batch.
-    min_seconds : float, default DEFAULT_MIN_SECONDS (1.0)
-        Minimum length of the timed loop (s); CodeCarbon reads the CPU load once a second,
-        so shorter loops give coarser energy figures.
-    min_batches : int, default 5
-        Minimum number of timed batches.
-    session : EnergySession, optional
-        Energy session to record into; default the process-wide one. Do not call this inside
-        a tracked block: nested phases are not measured separately.
-
-    Returns
-    -------
-    VariantEvaluation
-        The tidy record; ``to_row()``, ``to_dict()`` and ``record_entry()`` give it as a
-        table row, JSON and ``RunRecord.add_model`` arguments.
-
-    Raises
-    ------
-    TypeError
-        For a model that is not a fitted torch MLP, or a training energy of the wrong type.
-    ValueError
-        For a bad batch size, time or SRI metric; the message names the valid values.
-
-    Notes
-    -----
-    The positive label of the TPR and of the SRI is the dataset's favourable outcome when it
-    has one (an approved loan), else its positive class (the event detected).
-    """
-    estimator = _estimator_of(model, "evaluate_variant")
-    batch_size = _count(batch_size, name="batch_size", minimum=1)
-    min_batches = _count(min_batches, name="min_batches", minimum=1)
-    min_seconds = _seconds(min_seconds, name="min_seconds")
-    training_kwh, training_status, phases = _training_energy(training_energy)
-    task = "classification" if dataset.task == "classification" else "regression"
-    pos_label = dataset.favourable_label
-    pos_label = dataset.positive_label if pos_label is None else pos_label
-    y_pred = model.predict(split.X_test)
-    quality, by_group = _quality_and_groups(
-        split.y_test, y_pred, split.sensitive_test, task=task, pos_label=pos_label
-    )
-    sri = social_responsibility_index(
-        split.y_test,
-        y_pred,
-        split.sensitive_test,
-        metric=sri_metric or ("equal_opportunity" if task == "classification" else "mae"),
-        bar=bar,
-        pos_label=pos_label if task == "classification" else 1,
-    )
-    batch = _inference_batch(model, split.X_test, batch_size)
-    latencies, energy = _timed_inference(
-        estimator,
-        batch,
-        min_seconds=min_seconds,
-        min_batches=min_batches,
-        session=session,
-        phase=f"inference-{name}",
-    )
-    latency = statistics.median(latencies)
-    per_1000 = _per_1000(energy.energy_kwh, len(latencies) * batch_size)
-    return VariantEvaluation(
-        name=name,
-        levers=[dict(lever) for lever in getattr(estimator, "efficiency_levers_", [])],
-        task=task,
-        **_size_figures(model),
-        device=str(estimator.device_),
-        batch_size=batch_size,
-        latency_ms=1000 * latency,
-        throughput_per_s=batch_size / latency,
-        n_batches=len(latencies),
-        inference_energy=energy,
-        inference_kwh_per_1000=per_1000,
-        inference_dynamic_kwh_per_1000=_per_1000(
-            energy.dynamic_energy_kwh, len(latencies) * batch_size
-        ),
-        training_energy_kwh=training_kwh,
-        training_energy_status=training_status,
-        training_phases=phases,
-        quality=quality,
-        by_group=by_group,
-        pos_label=pos_label if task == "classification" else None,
-        sri=sri,
-    )
-
-
-def variant_table(
-    evaluations: Sequence[VariantEvaluation], *, baseline: str | None = None
-) -> pd.DataFrame:
-    """Line variants up, one row each, with ratios to a baseline.
-
-    Parameters
-    ----------
-    evaluations : sequence of VariantEvaluation
-        Results of :func:`evaluate_variant`, with distinct names.
-    baseline : str, optional
-        Name of the reference variant; default the first.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :meth:`VariantEvaluation.to_row`, plus ``speedup`` (throughput over the
-        baseline's), ``parameter_ratio`` (baseline parameters over the variant's: 10 means
-        ten times fewer), ``size_ratio`` (likewise for bytes), ``energy_ratio`` (inference
-        energy per prediction over the baseline's) and ``accuracy_delta_points`` (accuracy
-        minus the baseline's, in percentage points) or ``mae_delta`` for regression.
-
-    Raises
-    ------
-    ValueError
-        For duplicate names or an unknown baseline (the message lists the names).
-    """
-    rows = pd.DataFrame([evaluation.to_row() for evaluation in evaluations])
-    names = list(rows["variant"]) if len(rows) else []
-    duplicate = next((n for n in names if names.count(n) > 1), None)
-    if duplicate is not None:
-        raise ValueError(DUPLICATE_NAME_MSG.format(name=duplicate))
-    if not names:
-        return rows
-    baseline = names[0] if baseline is None else baseline
-    if baseline not in names:
-        raise ValueError(UNKNOWN_BASELINE_MSG.format(value=baseline, choices=", ".join(names)))
-    base = rows.set_index("variant").loc[baseline]
-    rows["speedup"] = rows["throughput_per_s"] / base["throughput_per_s"]
-    rows["parameter_ratio"] = base["parameters"] / rows["parameters"]
-    rows["size_ratio"] = base["size_bytes"] / rows["size_bytes"]
-    energy = pd.to_numeric(rows["inference_wh_per_1000"], errors="coerce")
-    rows["energy_ratio"] = energy / pd.to_numeric(base["inference_wh_per_1000"], errors="coerce")
-    if "accuracy" in rows:
-        rows["accuracy_delta_points"] = 100 * (rows["accuracy"] - base["accuracy"])
-    if "mae" in rows:
-        rows["mae_delta"] = rows["mae"] - base["mae"]
-    return rows
-
-
-def variant_group_table(evaluations: Sequence[VariantEvaluation]) -> pd.DataFrame:
-    """Per-group metrics of several variants in long format, for plots and comparisons.
-
-    Parameters
-    ----------
-    evaluations : sequence of VariantEvaluation
-        Results of :func:`evaluate_variant`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``variant``, ``group``, ``count`` (rows of the group), ``metric``
-        (``accuracy``, ``true_positive_rate`` or ``mae``) and ``value``; one row per variant,
-        group and metric.
-    """
-    frames = []
-    for evaluation in evaluations:
-        table = evaluation.by_group.copy()
-        table.index = _group_labels(table)
-        long = table.rename_axis("group").reset_index()
-        long = long.melt(id_vars=["group", "count"], var_name="metric", value_name="value")
-        frames.append(long.assign(variant=evaluation.name))
-    columns = ["variant", "group", "count", "metric", "value"]
-    return (
-        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    )
-
-
-# ---------------------------------------------------------------------------
 # Footprint forecast
 # ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class FootprintForecast:
+class TrainingEnergyForecast:
     """Forecast of a whole training's footprint from its first epochs.
 
     The model (carbontracker's, with the first epoch kept apart): the first ``w`` *warm-up*
@@ -689,7 +189,7 @@ def _warmup(warmup_epochs: int | None, measured: int) -> int:
     return int(warmup_epochs)
 
 
-def forecast_footprint(
+def forecast_training_energy(
     epochs: Sequence[EnergyResult],
     *,
     planned_epochs: int,
@@ -697,7 +197,7 @@ def forecast_footprint(
     country: str | None = None,
     pue: float = DEFAULT_PUE,
     renewable_share: float = 0.0,
-) -> FootprintForecast:
+) -> TrainingEnergyForecast:
     """Forecast the full run's energy, time and CO2e from its first measured epochs.
 
     Parameters
@@ -718,7 +218,7 @@ def forecast_footprint(
 
     Returns
     -------
-    FootprintForecast
+    TrainingEnergyForecast
         ``E(N) = Σ warm-up e_i + (N − w) × mean(later e_i)``, likewise for time; emissions
         priced from ``E(N)`` with :func:`greennb.facility_energy` and
         :func:`greennb.carbon_emissions`.
@@ -739,7 +239,7 @@ def forecast_footprint(
     rate_kwh, _ = _energy_sum(epochs[warmup:])
     rate_kwh = None if rate_kwh is None else rate_kwh / (len(epochs) - warmup)
     rate_s = sum(r.duration_s for r in epochs[warmup:]) / (len(epochs) - warmup)
-    partial = FootprintForecast(
+    partial = TrainingEnergyForecast(
         planned_epochs=planned,
         measured_epochs=len(epochs),
         warmup_epochs=warmup,
@@ -768,12 +268,12 @@ def forecast_footprint(
 
 
 @dataclass(frozen=True)
-class ForecastReport:
+class TrainingEnergyOutcome:
     """A forecast next to what the finished run measured, with the forecast's error.
 
     Attributes
     ----------
-    forecast : FootprintForecast or None
+    forecast : TrainingEnergyForecast or None
         The forecast made after ``forecast_after`` epochs; None if the run was shorter.
     actual_epochs : int
         Epochs that ran (fewer than planned when early stopping ended the run).
@@ -795,7 +295,7 @@ class ForecastReport:
         The per-epoch measurements.
     """
 
-    forecast: FootprintForecast | None
+    forecast: TrainingEnergyForecast | None
     actual_epochs: int
     actual_energy_kwh: float | None
     actual_duration_s: float
@@ -829,7 +329,7 @@ class ForecastReport:
         pandas.DataFrame
             Columns ``epoch`` (1-based), ``energy_wh``, ``duration_s``,
             ``cumulative_energy_wh``, ``cumulative_duration_s``, ``forecast_energy_wh``
-            (cumulative forecast, see :class:`FootprintForecast`; NaN without a forecast) and
+            (cumulative forecast, see :class:`TrainingEnergyForecast`; NaN without a forecast) and
             ``measured_for_forecast``
             (whether the epoch was one the forecast used).
         """
@@ -882,7 +382,7 @@ def _relative_error(forecast: float | None, actual: float | None) -> float | Non
     return (forecast - actual) / actual
 
 
-def forecast_report(
+def training_energy_outcome(
     epochs: Sequence[EnergyResult],
     *,
     planned_epochs: int,
@@ -891,7 +391,7 @@ def forecast_report(
     country: str | None = None,
     pue: float = DEFAULT_PUE,
     renewable_share: float = 0.0,
-) -> ForecastReport:
+) -> TrainingEnergyOutcome:
     """Compare the forecast from the first ``forecast_after`` epochs with the whole run.
 
     Parameters
@@ -903,13 +403,13 @@ def forecast_report(
     forecast_after : int, default DEFAULT_FORECAST_AFTER (2)
         k, the epochs the forecast uses.
     warmup_epochs : int, optional
-        As for :func:`forecast_footprint`.
+        As for :func:`forecast_training_energy`.
     country, pue, renewable_share
-        Pricing, as for :func:`forecast_footprint`.
+        Pricing, as for :func:`forecast_training_energy`.
 
     Returns
     -------
-    ForecastReport
+    TrainingEnergyOutcome
         Forecast, actual totals and relative errors (over the epochs that ran).
     """
     epochs = list(epochs)
@@ -924,10 +424,10 @@ def forecast_report(
     forecast, errors = None, {"energy": None, "duration": None, "emissions": None}
     if len(epochs) >= forecast_after:
         first = epochs[:forecast_after]
-        forecast = forecast_footprint(
+        forecast = forecast_training_energy(
             first, planned_epochs=planned_epochs, warmup_epochs=warmup_epochs, **pricing
         )
-        rescaled = forecast_footprint(
+        rescaled = forecast_training_energy(
             first, planned_epochs=len(epochs), warmup_epochs=warmup_epochs, **pricing
         )
         errors = {
@@ -935,7 +435,7 @@ def forecast_report(
             "duration": _relative_error(rescaled.duration_s, actual_s),
             "emissions": _relative_error(rescaled.emissions_g, grams),
         }
-    return ForecastReport(
+    return TrainingEnergyOutcome(
         forecast=forecast,
         actual_epochs=len(epochs),
         actual_energy_kwh=actual_kwh,
@@ -951,13 +451,13 @@ def forecast_report(
     )
 
 
-class FootprintForecaster:
+class TrainingEnergyForecaster:
     """Measure a training epoch by epoch and forecast its footprint after the first k epochs.
 
     Each epoch is one tracked phase (``"<phase>-epoch-<i>"``) of an
     :class:`~greennb.energy.EnergySession`. Use it around any epoch loop::
 
-        forecaster = FootprintForecaster(planned_epochs=20)
+        forecaster = TrainingEnergyForecaster(planned_epochs=20)
         for epoch in range(20):
             with forecaster.epoch():
                 train_one_epoch()
@@ -972,7 +472,7 @@ class FootprintForecaster:
     forecast_after : int, default DEFAULT_FORECAST_AFTER (2)
         k, the epochs measured before forecasting (1 ≤ k ≤ planned_epochs).
     warmup_epochs : int, optional
-        w, first epochs left out of the per-epoch rate (see :class:`FootprintForecast`);
+        w, first epochs left out of the per-epoch rate (see :class:`TrainingEnergyForecast`);
         default 1 when k ≥ 2, else 0.
     country : str, optional
         Grid for the CO2e; default the energy session's country.
@@ -989,7 +489,7 @@ class FootprintForecaster:
     ----------
     epochs : list of EnergyResult
         The measured epochs so far.
-    forecast : FootprintForecast or None
+    forecast : TrainingEnergyForecast or None
         Set as soon as ``forecast_after`` epochs are measured.
     """
 
@@ -1018,7 +518,7 @@ class FootprintForecaster:
         self.pue, self.renewable_share = float(pue), float(renewable_share)
         self.session, self.phase = session, phase
         self.epochs: list[EnergyResult] = []
-        self.forecast: FootprintForecast | None = None
+        self.forecast: TrainingEnergyForecast | None = None
         self._token: Any = None
         self._token_session: EnergySession | None = None
 
@@ -1063,13 +563,13 @@ class FootprintForecaster:
         self._token = None
         self.epochs.append(result)
         if len(self.epochs) == self.forecast_after:
-            self.forecast = forecast_footprint(
+            self.forecast = forecast_training_energy(
                 self.epochs, planned_epochs=self.planned_epochs, **self._settings()
             )
         return result
 
     @contextmanager
-    def epoch(self) -> Iterator[FootprintForecaster]:
+    def epoch(self) -> Iterator[TrainingEnergyForecaster]:
         """Measure one epoch: ``with forecaster.epoch(): train_one_epoch()``."""
         self.start_epoch()
         try:
@@ -1077,15 +577,15 @@ class FootprintForecaster:
         finally:
             self.end_epoch()
 
-    def report(self) -> ForecastReport:
+    def report(self) -> TrainingEnergyOutcome:
         """Compare the forecast with the epochs measured so far (call it after the run).
 
         Returns
         -------
-        ForecastReport
+        TrainingEnergyOutcome
             Forecast, actual totals and relative errors.
         """
-        return forecast_report(
+        return training_energy_outcome(
             self.epochs,
             planned_epochs=self.planned_epochs,
             forecast_after=self.forecast_after,
@@ -1097,7 +597,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def fit_with_forecast(
+def fit_with_energy_forecast(
     model: Any,
     X: Any,
     y: Any,
@@ -1110,7 +610,7 @@ def fit_with_forecast(
     session: EnergySession | None = None,
     phase: str = "train",
     **fit_params: Any,
-) -> ForecastReport:
+) -> TrainingEnergyOutcome:
     """Fit a torch MLP (or a Pipeline ending in one) with each epoch measured, and forecast.
 
     The planned epochs are the estimator's ``max_epochs``. Epoch i's phase runs from the start
@@ -1130,7 +630,7 @@ def fit_with_forecast(
     warmup_epochs : int, optional
         w, first epochs left out of the per-epoch rate (default 1 when k ≥ 2).
     country, pue, renewable_share
-        Pricing of the CO2e, as for :class:`FootprintForecaster`.
+        Pricing of the CO2e, as for :class:`TrainingEnergyForecaster`.
     session : EnergySession, optional
         Energy session; default the process-wide one. Do not call this inside a tracked
         block: nested phases are not measured separately.
@@ -1141,7 +641,7 @@ def fit_with_forecast(
 
     Returns
     -------
-    ForecastReport
+    TrainingEnergyOutcome
         The forecast after ``forecast_after`` epochs and its error against the whole run.
 
     Raises
@@ -1155,10 +655,10 @@ def fit_with_forecast(
     if not isinstance(estimator, (TorchMLPClassifier, TorchMLPRegressor)):
         raise TypeError(
             UNSUPPORTED_MODEL_MSG.format(
-                function="fit_with_forecast", type_name=type(estimator).__name__
+                function="fit_with_energy_forecast", type_name=type(estimator).__name__
             )
         )
-    forecaster = FootprintForecaster(
+    forecaster = TrainingEnergyForecaster(
         estimator.max_epochs,
         forecast_after=forecast_after,
         warmup_epochs=warmup_epochs,

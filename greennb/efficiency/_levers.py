@@ -47,7 +47,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from greennb.torch_mlp import TorchMLPClassifier, TorchMLPRegressor, select_device
+from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor, select_device
 
 __all__ = [
     "PRECISIONS",
@@ -400,7 +400,7 @@ def quantize_dynamic(model: Any, *, backend: str = "auto") -> Any:
     """
     import torch
 
-    from greennb._efficiency_nn import VariantNetwork
+    from greennb.efficiency._network import VariantNetwork
 
     variant, estimator = _lever_copy(model, "quantize_dynamic")
     network = network_of(variant)
@@ -666,7 +666,7 @@ def mixed_precision(model: Any, *, precision: str = "bfloat16") -> Any:
     """
     import torch
 
-    from greennb._efficiency_nn import VariantNetwork
+    from greennb.efficiency._network import VariantNetwork
 
     estimator = _estimator_of(model, "mixed_precision")
     dtype = check_precision(precision, device=estimator.device_)

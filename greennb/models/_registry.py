@@ -25,7 +25,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from greennb.torch_mlp import (
+from greennb.models._torch_mlp import (
     ACTIVATIONS,
     AMP_DTYPES,
     DEVICE_CHOICES,

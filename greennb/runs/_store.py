@@ -20,7 +20,7 @@ always a complete run.
 
 Examples
 --------
->>> from greennb.runs import list_cases, run_case  # doctest: +SKIP
+>>> from greennb.runs._store import list_cases, run_case  # doctest: +SKIP
 >>> list_cases()  # doctest: +SKIP
 ['getting_started', 'smart_city', 'medical', 'finance']
 >>> result = run_case("finance", {"seed": 1}, progress=False)  # doctest: +SKIP
@@ -51,9 +51,10 @@ from typing import Any
 
 import pandas as pd
 
-from greennb.carbon import carbon_emissions, facility_energy, grid_carbon_intensity
-from greennb.record import METRICS_FILE, read_metrics
-from greennb.record import runs_root as default_runs_root
+from greennb._paths import shipped_folder
+from greennb.energy._carbon import carbon_emissions, facility_energy, grid_carbon_intensity
+from greennb.runs._record import METRICS_FILE, read_metrics
+from greennb.runs._record import runs_root as default_runs_root
 
 __all__ = [
     "NOTEBOOKS_DIR_ENV",
@@ -197,12 +198,13 @@ def notebooks_dir() -> Path:
     Returns
     -------
     pathlib.Path
-        ``$GREENNB_NOTEBOOKS_DIR`` if set, otherwise the repository's ``notebooks/``.
+        ``$GREENNB_NOTEBOOKS_DIR`` if set; otherwise ``greennb/_notebooks`` if it exists (a
+        wheel install puts ``notebooks/`` there); otherwise the repository's ``notebooks/``.
     """
     override = os.environ.get(NOTEBOOKS_DIR_ENV)
     if override:
         return Path(override).expanduser()
-    return Path(__file__).resolve().parents[1] / "notebooks"
+    return shipped_folder("_notebooks", "notebooks")
 
 
 def _discover() -> dict[str, Path]:

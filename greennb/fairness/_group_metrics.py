@@ -1,6 +1,6 @@
 """Fairness of a model's predictions across groups, built on fairlearn's ``MetricFrame``.
 
-:func:`fairness_report` disaggregates task metrics by sensitive group (and by
+:func:`group_metrics` disaggregates task metrics by sensitive group (and by
 intersections of groups when several sensitive columns are given), with group
 sizes, overall values and between-group differences and ratios. The social
 responsibility index that turns one of these ratios into ``R = A / B`` lives in
@@ -36,14 +36,15 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, count, selection_rate
 from sklearn.metrics import accuracy_score, mean_absolute_error
 
+from greennb.models._quality import mean_absolute_percentage_error
+
 __all__ = [
     "CLASSIFICATION_METRICS",
-    "mean_absolute_percentage_error",
     "REGRESSION_METRICS",
     "TASKS",
-    "FairnessReport",
+    "GroupMetrics",
     "FairnessWarning",
-    "fairness_report",
+    "group_metrics",
 ]
 
 TASKS = ("classification", "regression", "forecast")
@@ -56,10 +57,10 @@ CLASSIFICATION_METRICS = (
     "false_positive_rate",
     "balanced_accuracy",
 )
-"""Per-group metrics of :func:`fairness_report` for binary classification."""
+"""Per-group metrics of :func:`group_metrics` for binary classification."""
 
 REGRESSION_METRICS = ("mae", "mape")
-"""Per-group metrics of :func:`fairness_report` for regression and forecasts."""
+"""Per-group metrics of :func:`group_metrics` for regression and forecasts."""
 
 # Error messages, kept as templates so that tests can match them.
 EMPTY_INPUT_ERROR = "{name} is empty: need at least one row, got 0."
@@ -380,38 +381,6 @@ def _balanced_accuracy(y_true, y_pred, *, pos_label) -> float:
     return (tpr + 1.0 - fpr) / 2.0
 
 
-def mean_absolute_percentage_error(y_true, y_pred) -> float:
-    """Mean absolute percentage error over the rows whose target is not zero.
-
-    ``MAPE = mean(|y_true - y_pred| / |y_true|)`` over rows with
-    ``y_true != 0``, as a fraction (0.05 means 5 %). Rows with a zero target
-    have no defined percentage error and are left out; with no such rows
-    the result is NaN. (scikit-learn instead divides by a tiny epsilon and
-    returns an arbitrarily large number.)
-
-    Parameters
-    ----------
-    y_true : array-like of float
-        Observed values, in the target's unit.
-    y_pred : array-like of float
-        Predicted values, same unit.
-
-    Returns
-    -------
-    float
-        MAPE as a fraction, or NaN when every target is zero.
-
-    Examples
-    --------
-    >>> mean_absolute_percentage_error([2.0, 4.0, 0.0], [1.0, 5.0, 3.0])
-    0.375
-    """
-    truth = np.asarray(y_true, dtype=float)
-    errors = np.abs(truth - np.asarray(y_pred, dtype=float))
-    nonzero = truth != 0
-    return _ratio_or_nan(float(np.sum(errors[nonzero] / np.abs(truth[nonzero]))), nonzero.sum())
-
-
 def _report_metric_functions(task: str, pos_label: Any) -> dict[str, Callable]:
     if task == "regression":
         return {"mae": mean_absolute_error, "mape": mean_absolute_percentage_error}
@@ -472,7 +441,7 @@ def _index_label(key: Any, names: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
-class FairnessReport:
+class GroupMetrics:
     """Per-group metrics of one model's predictions, from fairlearn's ``MetricFrame``.
 
     Attributes
@@ -549,7 +518,7 @@ class FairnessReport:
     def __repr__(self) -> str:
         positive = f", pos_label={self.pos_label!r}" if self.task == "classification" else ""
         header = (
-            f"FairnessReport({self.task}{positive}; groups by {', '.join(self.sensitive_features)})"
+            f"GroupMetrics({self.task}{positive}; groups by {', '.join(self.sensitive_features)})"
         )
         comparison = pd.DataFrame({"difference": self.difference, "ratio": self.ratio}).T
         return "\n".join(
@@ -564,7 +533,7 @@ class FairnessReport:
     def _repr_html_(self) -> str:
         comparison = pd.DataFrame({"difference": self.difference, "ratio": self.ratio}).T
         return (
-            f"<p><b>FairnessReport</b> ({self.task}; groups by "
+            f"<p><b>GroupMetrics</b> ({self.task}; groups by "
             f"{', '.join(self.sensitive_features)})</p>"
             + self._summary().to_html(float_format=lambda x: f"{x:.3f}")
             + "<p>Between groups: difference = max − min, ratio = min / max</p>"
@@ -599,7 +568,7 @@ def _warn_zero_targets(prepared: _Prepared, metric_names: Sequence[str]) -> None
         )
 
 
-def fairness_report(
+def group_metrics(
     y_true,
     y_pred,
     sensitive_features,
@@ -607,7 +576,7 @@ def fairness_report(
     task: str = "classification",
     pos_label: Any = 1,
     metrics: Sequence[str] | Mapping[str, Callable] | None = None,
-) -> FairnessReport:
+) -> GroupMetrics:
     """Disaggregate task metrics by sensitive group with fairlearn's ``MetricFrame``.
 
     Parameters
@@ -632,7 +601,7 @@ def fairness_report(
 
     Returns
     -------
-    FairnessReport
+    GroupMetrics
         ``overall``, ``by_group`` (with ``count``), ``difference`` and ``ratio``.
 
     Raises
@@ -656,7 +625,7 @@ def fairness_report(
 
     Examples
     --------
-    >>> report = fairness_report(
+    >>> report = group_metrics(
     ...     ["yes", "no", "yes", "no"], ["yes", "no", "no", "no"], ["a", "a", "b", "b"],
     ...     pos_label="yes", metrics=["selection_rate"])
     >>> report.by_group["selection_rate"].to_dict()
@@ -679,7 +648,7 @@ def fairness_report(
     _warn_undefined(by_group, names)
     _warn_zero_targets(prepared, list(functions))
     metric_columns = list(functions)
-    return FairnessReport(
+    return GroupMetrics(
         task=task,
         pos_label=pos_label if task == "classification" else None,
         sensitive_features=names,

@@ -311,7 +311,7 @@ def group_error_bars(
     ----------
     table : pandas.DataFrame
         One row per (model, group), e.g. the ``by_group`` tables of
-        :func:`greennb.fairness_report` stacked with a model column.
+        :func:`greennb.group_metrics` stacked with a model column.
     group : str
         Column naming the group (e.g. ``"neighbourhood"``).
     metric : str
@@ -393,7 +393,7 @@ def group_rate_bars(
     ----------
     table : pandas.DataFrame
         One row per (model, group), e.g. the ``by_group`` tables of
-        :func:`greennb.fairness_report` stacked with a model column.
+        :func:`greennb.group_metrics` stacked with a model column.
     group : str
         Column naming the group (e.g. ``"age_band"``).
     metric : str
@@ -494,7 +494,7 @@ def variant_group_bars(
     return ax
 
 
-def epoch_forecast_curve(
+def training_energy_curve(
     table: pd.DataFrame, *, planned_epochs: int | None = None, ax: plt.Axes | None = None
 ) -> plt.Axes:
     """Cumulative training energy per epoch: measured, and forecast from the first epochs.
@@ -502,7 +502,7 @@ def epoch_forecast_curve(
     Parameters
     ----------
     table : pandas.DataFrame
-        As returned by :meth:`greennb.footprint.ForecastReport.epoch_table` (columns
+        As returned by :meth:`greennb.footprint.TrainingEnergyOutcome.epoch_table` (columns
         ``epoch``, ``cumulative_energy_wh``, ``forecast_energy_wh``,
         ``measured_for_forecast``).
     planned_epochs : int, optional
@@ -511,7 +511,7 @@ def epoch_forecast_curve(
         Where to draw.
     """
     needed = ["epoch", "cumulative_energy_wh", "forecast_energy_wh", "measured_for_forecast"]
-    _require(table, needed, "epoch_forecast_curve")
+    _require(table, needed, "training_energy_curve")
     ax = _axes(ax)
     sns.lineplot(
         data=table, x="epoch", y="cumulative_energy_wh", marker="o", label="measured", ax=ax

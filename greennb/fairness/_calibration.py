@@ -35,7 +35,7 @@ import pandas as pd
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss
 
-from greennb.fairness import (
+from greennb.fairness._group_metrics import (
     FairnessWarning,
     _as_1d,
     _as_feature_frame,

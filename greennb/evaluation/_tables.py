@@ -1,0 +1,264 @@
+"""Tables over run-record model entries: what each mitigation cost in energy per point of R."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+# Error messages, kept as templates so that tests can match them.
+UNKNOWN_METHOD_ERROR = "Unknown mitigation method {value!r}; valid methods are: {choices}."
+UNKNOWN_CONSTRAINT_ERROR = (
+    "Unknown fairness constraint {value!r}; valid constraints are: {choices}."
+)
+UNKNOWN_OPTION_ERROR = (
+    "Unknown option {value!r} for method {method!r}; valid options are: {choices}."
+)
+PREFIT_METHOD_ERROR = (
+    "prefit=True only works with method='threshold_optimizer' (postprocessing of a trained "
+    "model); {method!r} retrains the estimator itself. Valid methods with prefit: "
+    "threshold_optimizer."
+)
+NOT_BINARY_LABELS_ERROR = (
+    "Mitigation needs binary labels, but y holds {count} distinct values: {labels}."
+)
+POS_LABEL_NEEDED_ERROR = (
+    "pos_label is needed to encode the labels {labels} as 0/1 for fairlearn; pass the label "
+    "that means a positive prediction, e.g. pos_label={example!r}."
+)
+POS_LABEL_MISSING_ERROR = "pos_label {value!r} is not a label of y; labels seen: {labels}."
+PREFIT_CLASSES_ERROR = (
+    "The prefit estimator's classes_ {classes} do not contain pos_label {value!r}; fit it on "
+    "the same labels as y."
+)
+LENGTH_ERROR = "{name} has {count} rows but X has {expected}; they must be aligned row by row."
+MISSING_VALUES_ERROR = (
+    "{name} has {count} missing value(s) (NaN/None), the first at row {row}; fill or drop them "
+    "first (fairlearn would otherwise treat NaN as a group or a label)."
+)
+ONE_LABEL_GROUP_ERROR = (
+    "Group(s) {groups} of the sensitive feature have a single label in y, but method {method!r} "
+    "with constraint {constraint!r} needs both labels in every group (it trades off error "
+    "rates within each group). Merge small groups or leave their rows out; rows per group: "
+    "{sizes}."
+)
+SENSITIVE_AT_PREDICT_ERROR = (
+    "method 'threshold_optimizer' applies one threshold per group, so predict needs "
+    "sensitive_features (aligned with X)."
+)
+NO_SUCH_MODEL_ERROR = "No model entry named {value!r}; models in the entries: {choices}."
+NO_FAIRNESS_ERROR = (
+    "Model {model!r} has no fairness entry {value!r}; its fairness entries: {choices}."
+)
+NO_QUALITY_ERROR = "Model {model!r} has no quality metric {value!r}; its metrics: {choices}."
+BAD_POINT_ERROR = "point must be a number > 0 (a step of R, e.g. 0.01); got {value!r}."
+BAD_RANDOM_STATE_ERROR = (
+    "random_state must be an int (a seed), so that the randomized predictions reproduce; "
+    "got {value!r}."
+)
+MIXED_FAIRNESS_ERROR = (
+    "Model {model!r} reports R for {after!r} but its baseline {baseline!r} for {before!r}; "
+    "pass fairness=<label> to compare the same metric."
+)
+
+
+# ---------------------------------------------------------------------------
+# What the fairness cost: tables from run-record model entries
+# ---------------------------------------------------------------------------
+
+
+def _number(value: Any) -> float:
+    """Return a JSON number as float; None (an undefined value in a record) as NaN."""
+    return float(value) if isinstance(value, numbers.Real) else math.nan
+
+
+def _fairness_entry(entry: Mapping[str, Any], label: str | None) -> tuple[str | None, dict]:
+    fairness = entry.get("fairness") or {}
+    if label is None:
+        first = next(iter(fairness), None)
+        return first, fairness.get(first, {}) if first is not None else {}
+    if label not in fairness:
+        raise ValueError(
+            NO_FAIRNESS_ERROR.format(
+                model=entry.get("name"), value=label, choices=", ".join(fairness) or "none"
+            )
+        )
+    return label, fairness[label]
+
+
+def _entry_row(entry: Mapping[str, Any], *, fairness: str | None, quality: str) -> dict[str, Any]:
+    metrics = entry.get("quality") or {}
+    if quality not in metrics:
+        raise ValueError(
+            NO_QUALITY_ERROR.format(
+                model=entry.get("name"), value=quality, choices=", ".join(metrics) or "none"
+            )
+        )
+    label, sri = _fairness_entry(entry, fairness)
+    total = entry.get("energy_total") or {}
+    carbon = entry.get("carbon") or {}
+    return {
+        "model": entry["name"],
+        quality: float(metrics[quality]),
+        "fairness_metric": label,
+        "R": _number(sri.get("value")),
+        "A": _number(sri.get("fairness_score")),
+        "B": _number(sri.get("bar")),
+        "energy_kwh": _number(total.get("energy_kwh")),
+        "energy_status": total.get("status"),
+        "total_kwh": _number(carbon.get("total_kwh")),
+        "emissions_g": _number(carbon.get("emissions_g")),
+    }
+
+
+def models_table(
+    entries: Iterable[Mapping[str, Any]], *, fairness: str | None = None, quality: str = "accuracy"
+) -> pd.DataFrame:
+    """Tabulate run-record model entries: quality, R = A / B, energy and emissions.
+
+    Parameters
+    ----------
+    entries : iterable of mapping
+        Model entries as returned by :meth:`greennb.record.RunRecord.add_model` (or the
+        ``"models"`` list of a ``metrics.json``).
+    fairness : str, optional
+        Fairness label to report (e.g. ``"demographic_parity"``); default each entry's first
+        (headline) one.
+    quality : str, default "accuracy"
+        Task metric to report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per entry: ``model``, the quality metric, ``fairness_metric``, ``R``, ``A``,
+        ``B``, ``energy_kwh`` (E_computation, kWh, measured or estimated as
+        ``energy_status`` says), ``total_kwh`` (E_total = E × PUE, kWh) and ``emissions_g``
+        (g CO2e at the record's grid, PUE and renewable share). Missing values are NaN.
+
+    Raises
+    ------
+    ValueError
+        If an entry lacks the quality metric or the named fairness entry.
+    """
+    rows = [_entry_row(entry, fairness=fairness, quality=quality) for entry in entries]
+    return pd.DataFrame(rows)
+
+
+def _check_point(point: Any) -> float:
+    if isinstance(point, bool) or not isinstance(point, numbers.Real) or not point > 0:
+        raise ValueError(BAD_POINT_ERROR.format(value=point))
+    return float(point)
+
+
+def _cost_row(after: pd.Series, before: pd.Series, quality: str, point: float) -> dict[str, Any]:
+    if after["fairness_metric"] != before["fairness_metric"]:
+        raise ValueError(
+            MIXED_FAIRNESS_ERROR.format(
+                model=after["model"],
+                after=after["fairness_metric"],
+                baseline=before["model"],
+                before=before["fairness_metric"],
+            )
+        )
+    gain = after["R"] - before["R"]
+    extra_kwh = after["energy_kwh"] - before["energy_kwh"]
+    extra_g = after["emissions_g"] - before["emissions_g"]
+    points = gain / point if gain > 0 else math.nan  # no gain: no cost per point
+    statuses = {after["energy_status"], before["energy_status"]}
+    return {
+        "model": after["model"],
+        "baseline": before["model"],
+        "fairness_metric": after["fairness_metric"],
+        "R_before": before["R"],
+        "R_after": after["R"],
+        "delta_R": gain,
+        f"{quality}_before": before[quality],
+        f"{quality}_after": after[quality],
+        f"delta_{quality}": after[quality] - before[quality],
+        "kwh_before": before["energy_kwh"],
+        "kwh_after": after["energy_kwh"],
+        "extra_kwh": extra_kwh,
+        "g_co2e_before": before["emissions_g"],
+        "g_co2e_after": after["emissions_g"],
+        "extra_g_co2e": extra_g,
+        "extra_kwh_per_point": extra_kwh / points,
+        "extra_g_co2e_per_point": extra_g / points,
+        "energy_status": ", ".join(sorted(s for s in statuses if s)),
+    }
+
+
+def fairness_cost_table(
+    entries: Iterable[Mapping[str, Any]],
+    *,
+    baselines: Mapping[str, str],
+    fairness: str | None = None,
+    quality: str = "accuracy",
+    point: float = 0.01,
+) -> pd.DataFrame:
+    """Tabulate what each mitigation cost: extra kWh and g CO2e per point of R gained.
+
+    For a mitigated model M and its unmitigated baseline M0 (two entries of a run record):
+    ``delta_R = R(M) − R(M0)``; ``extra_kwh = E(M) − E(M0)`` with E the entry's total
+    computation energy over its recorded phases (kWh); ``extra_g_co2e`` likewise from the
+    entries' emissions (E × PUE × grid intensity × (1 − ε)); and per point of R,
+    ``extra_kwh_per_point = extra_kwh / (delta_R / point)``. Record each mitigated entry
+    with every phase needed to produce it (the baseline's training too, for postprocessing
+    of a prefit model) so that the energies compare like with like.
+
+    Parameters
+    ----------
+    entries : iterable of mapping
+        Model entries of a run record (see :func:`models_table`).
+    baselines : mapping of str to str
+        Mitigated model name → name of the model it started from.
+    fairness : str, optional
+        Fairness label whose R is compared; default each entry's headline one.
+    quality : str, default "accuracy"
+        Task metric whose change is reported.
+    point : float, default 0.01
+        Size of one "point" of R (0.01: one percentage point of the bar).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mitigated model: ``model``, ``baseline``, ``fairness_metric``,
+        ``R_before``, ``R_after``, ``delta_R``, ``<quality>_before``, ``<quality>_after``,
+        ``delta_<quality>``, ``kwh_before``, ``kwh_after``, ``extra_kwh``,
+        ``g_co2e_before``, ``g_co2e_after``, ``extra_g_co2e``, ``extra_kwh_per_point``,
+        ``extra_g_co2e_per_point`` and ``energy_status`` (measured/estimated).
+        Per-point costs are NaN when R did not improve (``delta_R <= 0``) and negative
+        when the mitigated model used less energy.
+
+    Raises
+    ------
+    ValueError
+        If a name in ``baselines`` is not an entry (the message lists the entries), an entry
+        lacks the quality metric or fairness label, or ``point`` is not positive.
+
+    Examples
+    --------
+    >>> def entry(name, r, kwh):
+    ...     return {"name": name, "quality": {"accuracy": 0.9},
+    ...             "fairness": {"demographic_parity": {"value": r, "fairness_score": 0.8 * r,
+    ...                                                 "bar": 0.8}},
+    ...             "energy_total": {"energy_kwh": kwh, "status": "estimated"},
+    ...             "carbon": {"total_kwh": 1.5 * kwh, "emissions_g": 600 * kwh}}
+    >>> table = fairness_cost_table([entry("lr", 1.0, 0.002), entry("lr+eg", 1.2, 0.012)],
+    ...                             baselines={"lr+eg": "lr"})
+    >>> round(float(table.loc[0, "extra_kwh_per_point"]), 6)
+    0.0005
+    """
+    step = _check_point(point)
+    table = models_table(entries, fairness=fairness, quality=quality).set_index("model", drop=False)
+    names = list(table.index)
+    for name in (*baselines, *baselines.values()):
+        if name not in names:
+            raise ValueError(NO_SUCH_MODEL_ERROR.format(value=name, choices=", ".join(names)))
+    rows = [
+        _cost_row(table.loc[after], table.loc[before], quality, step)
+        for after, before in baselines.items()
+    ]
+    return pd.DataFrame(rows)
