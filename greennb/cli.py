@@ -40,6 +40,7 @@ from greennb.energy._carbon import (
     list_countries,
 )
 from greennb.energy._tracking import EnergyResult, configure, track
+from greennb.errors import InvalidValueError
 from greennb.fairness._sri import SRIResult, social_responsibility_index
 from greennb.models._registry import list_models, make_model
 from greennb.runs._store import (
@@ -308,9 +309,11 @@ def _run_parameters(args: argparse.Namespace) -> dict:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as error:
             message = PARAMETERS_FILE_UNREADABLE_MSG.format(path=path, error=error)
-            raise ValueError(message) from None
+            raise InvalidValueError(message) from None
         if not isinstance(loaded, dict):
-            raise ValueError(PARAMETERS_FILE_MSG.format(path=path, kind=type(loaded).__name__))
+            raise InvalidValueError(
+                PARAMETERS_FILE_MSG.format(path=path, kind=type(loaded).__name__)
+            )
         parameters.update(loaded)
     parameters.update(dict(args.parameter))
     return parameters
@@ -328,7 +331,7 @@ def _print_run(result: RunResult) -> None:
 
 def _command_run(args: argparse.Namespace) -> int:
     if args.all and args.cases:
-        raise ValueError(CASES_AND_ALL_MSG)
+        raise InvalidValueError(CASES_AND_ALL_MSG)
     cases = list_cases() if args.all else args.cases
     try:
         results = run_cases(

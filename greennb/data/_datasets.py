@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from greennb._paths import shipped_folder
+from greennb.errors import DatasetFileError, DatasetOfflineError, InvalidValueError
 
 __all__ = [
     "CHICAGO_NEIGHBOURHOODS",
@@ -139,14 +140,6 @@ POSITIVE_NOT_FOUND_MSG = (
 )
 
 
-class DatasetFileError(OSError):
-    """A shipped data file is missing, not in the manifest, or fails its SHA-256 check."""
-
-
-class DatasetOfflineError(OSError):
-    """An online-only dataset could not be downloaded (no network, server error)."""
-
-
 # --------------------------------------------------------------------------- checks
 
 
@@ -157,7 +150,7 @@ def _column_list(columns: str | Sequence[str]) -> list[str]:
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], *, role: str) -> None:
     for column in columns:
         if column not in frame.columns:
-            raise ValueError(
+            raise InvalidValueError(
                 MISSING_COLUMN_MSG.format(
                     role=role, column=column, available=", ".join(map(str, frame.columns))
                 )
@@ -194,17 +187,21 @@ def check_sensitive(frame: pd.DataFrame, columns: str | Sequence[str], *, where:
     """  # noqa: E501
     names = _column_list(columns)
     if not names:
-        raise ValueError(NO_SENSITIVE_MSG)
+        raise InvalidValueError(NO_SENSITIVE_MSG)
     _require_columns(frame, names, role="Sensitive")
     for column in names:
         values = frame[column]
         missing = int(values.isna().sum())
         if missing:
-            raise ValueError(NAN_SENSITIVE_MSG.format(column=column, count=missing, where=where))
+            raise InvalidValueError(
+                NAN_SENSITIVE_MSG.format(column=column, count=missing, where=where)
+            )
         distinct = values.unique()
         if len(distinct) < 2:
             value = distinct[0] if len(distinct) else None
-            raise ValueError(CONSTANT_SENSITIVE_MSG.format(column=column, value=value, where=where))
+            raise InvalidValueError(
+                CONSTANT_SENSITIVE_MSG.format(column=column, value=value, where=where)
+            )
 
 
 def check_target(frame: pd.DataFrame, target: str, *, where: str = "") -> None:
@@ -228,7 +225,7 @@ def check_target(frame: pd.DataFrame, target: str, *, where: str = "") -> None:
     _require_columns(frame, [target], role="Target")
     missing = int(frame[target].isna().sum())
     if missing:
-        raise ValueError(NAN_TARGET_MSG.format(column=target, count=missing, where=where))
+        raise InvalidValueError(NAN_TARGET_MSG.format(column=target, count=missing, where=where))
 
 
 # --------------------------------------------------------------------------- Dataset
@@ -317,7 +314,7 @@ class Dataset:
 
 def _validate_dataset(dataset: Dataset) -> None:
     if dataset.task not in TASKS:
-        raise ValueError(
+        raise InvalidValueError(
             UNKNOWN_TASK_MSG.format(task=dataset.task, name=dataset.name, valid=", ".join(TASKS))
         )
     frame = dataset.frame
@@ -327,7 +324,7 @@ def _validate_dataset(dataset: Dataset) -> None:
     forbidden = {dataset.target, *dataset.identifiers, dataset.time_column}
     leaky = [column for column in dataset.features if column in forbidden]
     if leaky:
-        raise ValueError(LEAKY_FEATURES_MSG.format(name=dataset.name, columns=leaky))
+        raise InvalidValueError(LEAKY_FEATURES_MSG.format(name=dataset.name, columns=leaky))
     check_sensitive(frame, dataset.sensitive)
     _validate_positive_label(dataset)
     if dataset.task == "forecast":
@@ -342,7 +339,7 @@ def _validate_positive_label(dataset: Dataset) -> None:
     if dataset.task != "classification":
         for role, label in labels.items():
             if label is not None:
-                raise ValueError(
+                raise InvalidValueError(
                     POSITIVE_LABEL_TASK_MSG.format(
                         role=role, name=dataset.name, task=dataset.task, label=label
                     )
@@ -353,7 +350,7 @@ def _validate_positive_label(dataset: Dataset) -> None:
         if label is None and role == "favourable_label":
             continue
         if label not in values:
-            raise ValueError(
+            raise InvalidValueError(
                 POSITIVE_LABEL_MSG.format(
                     role=role,
                     label=label,
@@ -368,7 +365,7 @@ def _validate_time_column(dataset: Dataset) -> None:
     column = dataset.time_column
     frame = dataset.frame
     if column not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame[column]):
-        raise ValueError(
+        raise InvalidValueError(
             TIME_COLUMN_MSG.format(
                 name=dataset.name, column=column, available=", ".join(map(str, frame.columns))
             )
@@ -800,7 +797,9 @@ def list_datasets() -> list[str]:
 
 def _spec_for(name: str) -> _Spec:
     if not isinstance(name, str) or name not in _REGISTRY:
-        raise ValueError(UNKNOWN_DATASET_MSG.format(name=name, valid=", ".join(list_datasets())))
+        raise InvalidValueError(
+            UNKNOWN_DATASET_MSG.format(name=name, valid=", ".join(list_datasets()))
+        )
     return _REGISTRY[name]
 
 
@@ -923,7 +922,7 @@ class Split:
 def _check_test_size(test_size: float) -> None:
     is_number = isinstance(test_size, numbers.Real) and not isinstance(test_size, bool)
     if not is_number or not 0.0 < float(test_size) < 1.0:
-        raise ValueError(BAD_TEST_SIZE_MSG.format(value=test_size))
+        raise InvalidValueError(BAD_TEST_SIZE_MSG.format(value=test_size))
 
 
 def _test_count(count: int, test_size: float, unit: str) -> int:
@@ -931,7 +930,7 @@ def _test_count(count: int, test_size: float, unit: str) -> int:
     n_test = math.ceil(test_size * count)
     for part, size in (("test", n_test), ("train", count - n_test)):
         if size < 1:
-            raise ValueError(
+            raise InvalidValueError(
                 EMPTY_SPLIT_MSG.format(
                     test_size=test_size,
                     count=count,
@@ -1140,7 +1139,7 @@ def list_online_datasets() -> list[str]:
 
 def _online_spec_for(name: str) -> _OnlineSpec:
     if not isinstance(name, str) or name not in _ONLINE_REGISTRY:
-        raise ValueError(
+        raise InvalidValueError(
             UNKNOWN_ONLINE_DATASET_MSG.format(
                 name=name,
                 valid=", ".join(list_online_datasets()),
@@ -1155,7 +1154,7 @@ def _positive_label_of(name: str, target: pd.Series) -> Any:
     for candidate in _POSITIVE_CANDIDATES:
         if candidate in values:
             return candidate
-    raise ValueError(
+    raise InvalidValueError(
         POSITIVE_NOT_FOUND_MSG.format(
             name=name, target=target.name, values=sorted(map(str, values))
         )

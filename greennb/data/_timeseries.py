@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from greennb.data._datasets import Dataset, load_dataset
+from greennb.errors import InvalidTypeError, InvalidValueError
 
 LAG_COLUMN_TEMPLATE = "{column}_lag{lag}"
 """Name of a lag column, e.g. ``demand_lag48`` (48 steps earlier)."""
@@ -95,13 +96,15 @@ UNKNOWN_FORECAST_MSG = "Unknown forecast dataset {name!r}. Valid names: {valid}.
 
 def _require_frame(frame: Any, what: str) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(NOT_A_FRAME_MSG.format(what=what, type_name=type(frame).__name__))
+        raise InvalidTypeError(NOT_A_FRAME_MSG.format(what=what, type_name=type(frame).__name__))
 
 
 def _require_column(frame: pd.DataFrame, column: Any, role: str) -> None:
     if column not in frame.columns:
         available = ", ".join(map(str, frame.columns))
-        raise ValueError(MISSING_COLUMN_MSG.format(role=role, column=column, available=available))
+        raise InvalidValueError(
+            MISSING_COLUMN_MSG.format(role=role, column=column, available=available)
+        )
 
 
 def _check_lags(lags: int | Sequence[int]) -> list[int]:
@@ -109,13 +112,13 @@ def _check_lags(lags: int | Sequence[int]) -> list[int]:
     try:
         values = list(values)
     except TypeError:
-        raise ValueError(BAD_LAGS_MSG.format(value=lags)) from None
+        raise InvalidValueError(BAD_LAGS_MSG.format(value=lags)) from None
     valid = all(
         isinstance(lag, numbers.Integral) and not isinstance(lag, bool) and lag > 0
         for lag in values
     )
     if not values or not valid:
-        raise ValueError(BAD_LAGS_MSG.format(value=lags))
+        raise InvalidValueError(BAD_LAGS_MSG.format(value=lags))
     return sorted({int(lag) for lag in values})
 
 
@@ -125,13 +128,13 @@ def _time_step(times: pd.Series, column: str, step: Any) -> pd.Timedelta:
         try:
             value = pd.Timedelta(step)
         except (TypeError, ValueError):
-            raise ValueError(BAD_STEP_MSG.format(value=step)) from None
+            raise InvalidValueError(BAD_STEP_MSG.format(value=step)) from None
         if pd.isna(value) or value <= pd.Timedelta(0):
-            raise ValueError(BAD_STEP_MSG.format(value=step))
+            raise InvalidValueError(BAD_STEP_MSG.format(value=step))
         return value
     distinct = np.sort(times.dropna().unique())
     if len(distinct) < 2:
-        raise ValueError(NO_STEP_MSG.format(column=column))
+        raise InvalidValueError(NO_STEP_MSG.format(column=column))
     return pd.Timedelta(np.diff(distinct).min())
 
 
@@ -140,7 +143,7 @@ def _check_unique_times(frame: pd.DataFrame, keys: list[str], time: str) -> None
     if repeated.any():
         example = frame.loc[repeated, keys].iloc[0].to_dict()
         grouped = len(keys) > 1
-        raise ValueError(
+        raise InvalidValueError(
             DUPLICATE_TIME_MSG.format(
                 time=time,
                 within=f" within {keys[0]!r}" if grouped else "",
@@ -231,7 +234,7 @@ def add_lag_features(
     if group is not None:
         _require_column(frame, group, "Group")
     if not pd.api.types.is_datetime64_any_dtype(frame[time]):
-        raise ValueError(NOT_DATETIME_MSG.format(column=time, dtype=frame[time].dtype))
+        raise InvalidValueError(NOT_DATETIME_MSG.format(column=time, dtype=frame[time].dtype))
     lag_steps = _check_lags(lags)
     unit = _time_step(frame[time], time, step)
     keys = [time] if group is None else [group, time]
@@ -241,7 +244,7 @@ def add_lag_features(
         name = lag_column_name(column, lag)
         if name in result.columns:
             available = ", ".join(map(str, result.columns))
-            raise ValueError(LAG_EXISTS_MSG.format(name=name, available=available))
+            raise InvalidValueError(LAG_EXISTS_MSG.format(name=name, available=available))
         earlier = frame[[*keys, column]].rename(columns={column: name})
         earlier[time] = earlier[time] + lag * unit  # the value at t - lag, moved to t
         joined = frame[keys].merge(earlier, on=keys, how="left", validate="one_to_one")
@@ -251,7 +254,7 @@ def add_lag_features(
 
 def _check_forecast(dataset: Dataset, function: str) -> str:
     if dataset.task != "forecast" or dataset.time_column is None:
-        raise ValueError(
+        raise InvalidValueError(
             NOT_FORECAST_MSG.format(function=function, name=dataset.name, task=dataset.task)
         )
     return dataset.time_column
@@ -327,7 +330,7 @@ def recent_period(dataset: Dataset, *, days: int) -> Dataset:
     """
     time = _check_forecast(dataset, "recent_period")
     if not isinstance(days, numbers.Integral) or isinstance(days, bool) or days <= 0:
-        raise ValueError(BAD_DAYS_MSG.format(value=days))
+        raise InvalidValueError(BAD_DAYS_MSG.format(value=days))
     times = dataset.frame[time]
     keep = times > times.max() - pd.Timedelta(days=int(days))
     return dataclasses.replace(dataset, frame=dataset.frame.loc[keep].reset_index(drop=True))
@@ -408,7 +411,7 @@ def forecast_setup(name: str) -> ForecastSetup:
         If ``name`` is not a forecast dataset; the message lists the valid names.
     """
     if not isinstance(name, str) or name not in FORECAST_SETUPS:
-        raise ValueError(
+        raise InvalidValueError(
             UNKNOWN_FORECAST_MSG.format(name=name, valid=", ".join(sorted(FORECAST_SETUPS)))
         )
     return FORECAST_SETUPS[name]

@@ -47,6 +47,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from greennb.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
 from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor, select_device
 
 __all__ = [
@@ -135,7 +136,7 @@ _TORCH_AO_WARNINGS = (
 def _estimator_of(model: Any, function: str) -> TorchMLPClassifier | TorchMLPRegressor:
     estimator = model[-1] if isinstance(model, Pipeline) else model
     if not isinstance(estimator, (TorchMLPClassifier, TorchMLPRegressor)):
-        raise TypeError(
+        raise InvalidTypeError(
             UNSUPPORTED_MODEL_MSG.format(function=function, type_name=type(estimator).__name__)
         )
     check_is_fitted(estimator)
@@ -294,28 +295,28 @@ def _record(estimator: Any, **lever: Any) -> None:
 
 def _fraction(value: Any, *, name: str, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
-        raise ValueError(FRACTION_MSG.format(name=name, what=what, value=value))
+        raise InvalidValueError(FRACTION_MSG.format(name=name, what=what, value=value))
     return float(value)
 
 
 def _unit_interval(value: Any, *, name: str) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     if not ok or not 0 <= value <= 1:
-        raise ValueError(UNIT_INTERVAL_MSG.format(name=name, value=value))
+        raise InvalidValueError(UNIT_INTERVAL_MSG.format(name=name, value=value))
     return float(value)
 
 
 def _positive(value: Any, *, name: str, unit: str = "") -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     if not ok or not math.isfinite(value) or value <= 0:
-        raise ValueError(POSITIVE_MSG.format(name=name, unit=unit, value=value))
+        raise InvalidValueError(POSITIVE_MSG.format(name=name, unit=unit, value=value))
     return float(value)
 
 
 def _integer(value: Any, *, name: str, minimum: int) -> int:
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if not ok or value < minimum:
-        raise ValueError(INT_MSG.format(name=name, minimum=minimum, value=value))
+        raise InvalidValueError(INT_MSG.format(name=name, minimum=minimum, value=value))
     return int(value)
 
 
@@ -326,7 +327,7 @@ def _integer(value: Any, *, name: str, minimum: int) -> int:
 
 def _resolve_backend(backend: str, device_type: str) -> str:
     if backend not in QUANTIZATION_BACKENDS:
-        raise ValueError(
+        raise InvalidValueError(
             UNKNOWN_BACKEND_MSG.format(value=backend, choices=", ".join(QUANTIZATION_BACKENDS))
         )
     if backend != "auto":
@@ -349,7 +350,7 @@ def _torch_ao_quantize(network: Any) -> Any:
 
     quantize = getattr(getattr(torch.ao, "quantization", None), "quantize_dynamic", None)
     if quantize is None:
-        raise RuntimeError(NO_TORCH_AO_MSG.format(version=torch.__version__))
+        raise MissingDependencyError(NO_TORCH_AO_MSG.format(version=torch.__version__))
     with warnings.catch_warnings():
         for category, message in _TORCH_AO_WARNINGS:
             warnings.filterwarnings("ignore", message=message, category=category)
@@ -360,7 +361,7 @@ def _torchao_quantize(network: Any) -> Any:
     try:
         from torchao.quantization import Int8DynamicActivationInt8WeightConfig, quantize_
     except ImportError as error:
-        raise ImportError(NO_TORCHAO_MSG.format(error=error)) from error
+        raise MissingDependencyError(NO_TORCHAO_MSG.format(error=error)) from error
     quantize_(network, Int8DynamicActivationInt8WeightConfig())
     return network
 
@@ -405,7 +406,7 @@ def quantize_dynamic(model: Any, *, backend: str = "auto") -> Any:
     variant, estimator = _lever_copy(model, "quantize_dynamic")
     network = network_of(variant)
     if any(_is_quantized_linear(m) for m in network.modules()):
-        raise TypeError(ALREADY_QUANTIZED_MSG.format(function="quantize_dynamic"))
+        raise InvalidTypeError(ALREADY_QUANTIZED_MSG.format(function="quantize_dynamic"))
     device = torch.device(estimator.device_)
     chosen = _resolve_backend(backend, device.type)
     if chosen == "torch.ao":
@@ -425,7 +426,7 @@ def quantize_dynamic(model: Any, *, backend: str = "auto") -> Any:
 
 def _float_linear_layers(network: Any, function: str) -> list[Any]:
     if any(_is_quantized_linear(m) for m in network.modules()):
-        raise TypeError(ALREADY_QUANTIZED_MSG.format(function=function))
+        raise InvalidTypeError(ALREADY_QUANTIZED_MSG.format(function=function))
     return _linear_layers(network)
 
 
@@ -503,7 +504,7 @@ def prune_hidden_units(model: Any, *, fraction: float) -> Any:
     network = network_of(variant)
     layers = _float_linear_layers(network, "prune_hidden_units")
     if len(layers) < 2:
-        raise ValueError(NO_HIDDEN_LAYER_MSG)
+        raise InvalidValueError(NO_HIDDEN_LAYER_MSG)
     kept_units = [_units_to_keep(layer, fraction) for layer in layers[:-1]]
     _shrink(network, layers, kept_units)
     widths = tuple(len(kept) for kept in kept_units)
@@ -621,7 +622,7 @@ def check_precision(precision: str, *, device: Any = "auto") -> Any:
     import torch
 
     if not isinstance(precision, str) or precision not in PRECISIONS:
-        raise ValueError(
+        raise InvalidValueError(
             UNKNOWN_PRECISION_MSG.format(value=precision, choices=", ".join(PRECISIONS))
         )
     device = select_device(device)
@@ -629,7 +630,7 @@ def check_precision(precision: str, *, device: Any = "auto") -> Any:
     why = support[precision]
     if why is not None:
         valid = [name for name in PRECISIONS if support[name] is None]
-        raise ValueError(
+        raise InvalidValueError(
             UNSUPPORTED_PRECISION_MSG.format(
                 precision=precision, device=str(device), why=why, choices=", ".join(valid)
             )
@@ -708,7 +709,7 @@ def precision_training_params(precision: str, *, device: Any = "auto") -> dict[s
     if precision == "float32":
         return {"device": str(device), "amp": False, "amp_dtype": "float16"}
     if device.type != "cuda":
-        raise ValueError(CPU_TRAINING_PRECISION_MSG.format(device=str(device)))
+        raise InvalidValueError(CPU_TRAINING_PRECISION_MSG.format(device=str(device)))
     return {"device": str(device), "amp": True, "amp_dtype": precision}
 
 
@@ -786,7 +787,7 @@ def distill(
     """
     estimator = _estimator_of(teacher, "distill")
     if not isinstance(estimator, TorchMLPClassifier):
-        raise TypeError(
+        raise InvalidTypeError(
             CLASSIFIER_ONLY_MSG.format(function="distill", type_name=type(estimator).__name__)
         )
     settings = {
@@ -816,10 +817,10 @@ def distill(
 
 def _encode_labels(y: np.ndarray, classes: np.ndarray, *, n_rows: int) -> np.ndarray:
     if len(y) != n_rows:
-        raise ValueError(LENGTH_MSG.format(n_x=n_rows, n_y=len(y)))
+        raise InvalidValueError(LENGTH_MSG.format(n_x=n_rows, n_y=len(y)))
     unknown = sorted(set(np.unique(y).tolist()) - set(classes.tolist()), key=str)
     if unknown:
-        raise ValueError(UNKNOWN_LABELS_MSG.format(labels=unknown, classes=classes.tolist()))
+        raise InvalidValueError(UNKNOWN_LABELS_MSG.format(labels=unknown, classes=classes.tolist()))
     return np.searchsorted(classes, y).astype(np.int64)
 
 

@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from greennb.errors import InvalidTypeError, InvalidValueError
+
 __all__ = [
     "COUNTRY_ENV_VAR",
     "DEFAULT_COOLING_SHARE",
@@ -140,7 +142,7 @@ EMPTY_CHOICES_MSG = "{name} must contain at least one value; got {value!r}."
 def _as_number(value: Any, *, name: str, unit: str) -> float:
     """Return ``value`` as a float, or raise TypeError naming it (bools are not numbers)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
+        raise InvalidTypeError(
             NOT_A_NUMBER_MSG.format(name=name, unit=unit, value=value, type=type(value).__name__)
         )
     return float(value)
@@ -149,28 +151,28 @@ def _as_number(value: Any, *, name: str, unit: str) -> float:
 def _non_negative(value: Any, *, name: str, unit: str) -> float:
     number = _as_number(value, name=name, unit=unit)
     if not math.isfinite(number) or number < 0:
-        raise ValueError(NEGATIVE_MSG.format(name=name, unit=unit, value=value))
+        raise InvalidValueError(NEGATIVE_MSG.format(name=name, unit=unit, value=value))
     return number
 
 
 def _positive(value: Any, *, name: str, unit: str) -> float:
     number = _as_number(value, name=name, unit=unit)
     if not math.isfinite(number) or number <= 0:
-        raise ValueError(NOT_POSITIVE_MSG.format(name=name, unit=unit, value=value))
+        raise InvalidValueError(NOT_POSITIVE_MSG.format(name=name, unit=unit, value=value))
     return number
 
 
 def _fraction(value: Any, *, name: str) -> float:
     number = _as_number(value, name=name, unit="fraction")
     if not 0.0 <= number <= 1.0:  # also rejects NaN
-        raise ValueError(FRACTION_RANGE_MSG.format(name=name, value=value))
+        raise InvalidValueError(FRACTION_RANGE_MSG.format(name=name, value=value))
     return number
 
 
 def _pue(value: Any) -> float:
     number = _as_number(value, name="pue", unit="dimensionless")
     if not (math.isfinite(number) and number >= 1.0):
-        raise ValueError(PUE_RANGE_MSG.format(value=value))
+        raise InvalidValueError(PUE_RANGE_MSG.format(value=value))
     return number
 
 
@@ -290,7 +292,7 @@ def _close_matches(code: str) -> list[str]:
 def _country_record(country: Any) -> Mapping[str, Any]:
     """Return the energy-mix record of ``country``, or raise a ValueError naming it."""
     if not isinstance(country, str):
-        raise TypeError(COUNTRY_TYPE_MSG.format(value=country))
+        raise InvalidTypeError(COUNTRY_TYPE_MSG.format(value=country))
     mix = _energy_mix()
     code = country.strip().upper()
     if code in mix:
@@ -300,7 +302,7 @@ def _country_record(country: Any) -> Mapping[str, Any]:
     if matches:
         named = ", ".join(f"{iso} ({mix[iso]['country_name']})" for iso in matches)
         suggestion = f" Did you mean {named}?"
-    raise ValueError(
+    raise InvalidValueError(
         UNKNOWN_COUNTRY_MSG.format(code=country, suggestion=suggestion, count=len(mix))
     )
 
@@ -341,7 +343,7 @@ def default_country() -> str:
     try:
         return _normalise_country(value)
     except ValueError as error:
-        raise ValueError(
+        raise InvalidValueError(
             COUNTRY_ENV_MSG.format(var=COUNTRY_ENV_VAR, value=value, error=error)
         ) from None
 
@@ -430,7 +432,9 @@ def list_countries():
 
 def _resolve_intensity(country: str | None, carbon_intensity: float | None) -> float:
     if (country is None) == (carbon_intensity is None):
-        raise ValueError(INTENSITY_SOURCE_MSG.format(country=country, intensity=carbon_intensity))
+        raise InvalidValueError(
+            INTENSITY_SOURCE_MSG.format(country=country, intensity=carbon_intensity)
+        )
     if country is not None:
         return grid_carbon_intensity(country)
     return _non_negative(carbon_intensity, name="carbon_intensity", unit="g CO2e/kWh")
@@ -486,7 +490,7 @@ def _choices(values: Iterable[Any], *, name: str) -> list[Any]:
         values = [values]
     listed = list(values)
     if not listed:
-        raise ValueError(EMPTY_CHOICES_MSG.format(name=name, value=values))
+        raise InvalidValueError(EMPTY_CHOICES_MSG.format(name=name, value=values))
     return listed
 
 
@@ -715,7 +719,7 @@ def embodied_emissions(
     lifetime = _positive(lifetime_years, name="lifetime_years", unit="years")
     usage = _as_number(utilisation, name="utilisation", unit="fraction")
     if not 0.0 < usage <= 1.0:
-        raise ValueError(UTILISATION_RANGE_MSG.format(value=utilisation))
+        raise InvalidValueError(UTILISATION_RANGE_MSG.format(value=utilisation))
     in_use_s = lifetime * SECONDS_PER_YEAR * usage
     return EmbodiedEstimate(
         kg_co2e=hardware * duration / in_use_s,

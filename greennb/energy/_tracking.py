@@ -75,6 +75,7 @@ from greennb.energy._carbon import (
     default_country,
     grid_carbon_intensity,
 )
+from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 
 __all__ = [
     "DEFAULT_IDLE_SECONDS",
@@ -340,25 +341,25 @@ def dynamic_energy(energy_kwh: float, *, idle_power_w: float, duration_s: float)
 
 def _non_negative(value: Any, *, name: str, unit: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(ENERGY_ARG_MSG.format(name=name, unit=unit, value=value))
+        raise InvalidTypeError(ENERGY_ARG_MSG.format(name=name, unit=unit, value=value))
     number = float(value)
     if not math.isfinite(number) or number < 0:
-        raise ValueError(ENERGY_ARG_MSG.format(name=name, unit=unit, value=value))
+        raise InvalidValueError(ENERGY_ARG_MSG.format(name=name, unit=unit, value=value))
     return number
 
 
 def _positive_seconds(value: Any, *, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(SECONDS_MSG.format(name=name, value=value))
+        raise InvalidTypeError(SECONDS_MSG.format(name=name, value=value))
     number = float(value)
     if not math.isfinite(number) or number <= 0:
-        raise ValueError(SECONDS_MSG.format(name=name, value=value))
+        raise InvalidValueError(SECONDS_MSG.format(name=name, value=value))
     return number
 
 
 def _check_phase(phase: Any) -> str:
     if not isinstance(phase, str) or not phase.strip():
-        raise ValueError(PHASE_NAME_MSG.format(value=phase))
+        raise InvalidValueError(PHASE_NAME_MSG.format(value=phase))
     return phase.strip()
 
 
@@ -831,7 +832,7 @@ class EnergySession:
         duration = _positive_seconds(seconds, name="seconds")
         active = self._active
         if active is not None:
-            raise RuntimeError(IDLE_DURING_PHASE_MSG.format(phase=active.name))
+            raise StateError(IDLE_DURING_PHASE_MSG.format(phase=active.name))
         token = self.start_phase(IDLE_PHASE)
         time.sleep(duration)
         result = self.stop_phase(token)

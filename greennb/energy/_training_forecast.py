@@ -25,6 +25,7 @@ from greennb.energy._tracking import (
     get_session,
     worst_status,
 )
+from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor
 
 #: Rows per batch when timing batch inference.
@@ -61,14 +62,14 @@ WARMUP_MSG = (
 
 def _count(value: Any, *, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(COUNT_MSG.format(name=name, minimum=minimum, value=value))
+        raise InvalidValueError(COUNT_MSG.format(name=name, minimum=minimum, value=value))
     return int(value)
 
 
 def _seconds(value: Any, *, name: str) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     if not ok or not math.isfinite(value) or value <= 0:
-        raise ValueError(SECONDS_MSG.format(name=name, value=value))
+        raise InvalidValueError(SECONDS_MSG.format(name=name, value=value))
     return float(value)
 
 
@@ -185,7 +186,7 @@ def _warmup(warmup_epochs: int | None, measured: int) -> int:
     if warmup_epochs is None:
         return min(1, measured - 1)
     if not _is_int(warmup_epochs) or not 0 <= warmup_epochs < measured:
-        raise ValueError(WARMUP_MSG.format(value=warmup_epochs, measured=measured))
+        raise InvalidValueError(WARMUP_MSG.format(value=warmup_epochs, measured=measured))
     return int(warmup_epochs)
 
 
@@ -230,7 +231,7 @@ def forecast_training_energy(
     """
     epochs = list(epochs)
     if not epochs:
-        raise ValueError(TOO_FEW_EPOCHS_MSG.format(needed=1, got=0))
+        raise InvalidValueError(TOO_FEW_EPOCHS_MSG.format(needed=1, got=0))
     planned = _count(planned_epochs, name="planned_epochs", minimum=len(epochs))
     warmup = _warmup(warmup_epochs, len(epochs))
     country = country or default_country()
@@ -507,7 +508,7 @@ class TrainingEnergyForecaster:
     ) -> None:
         self.planned_epochs = _count(planned_epochs, name="planned_epochs", minimum=1)
         if not _is_int(forecast_after) or not 1 <= forecast_after <= self.planned_epochs:
-            raise ValueError(
+            raise InvalidValueError(
                 FORECAST_AFTER_MSG.format(forecast_after=forecast_after, planned=planned_epochs)
             )
         self.forecast_after = int(forecast_after)
@@ -539,7 +540,7 @@ class TrainingEnergyForecaster:
             If an epoch is already being measured.
         """
         if self._token is not None:
-            raise RuntimeError(EPOCH_OPEN_MSG.format(epoch=len(self.epochs) + 1))
+            raise StateError(EPOCH_OPEN_MSG.format(epoch=len(self.epochs) + 1))
         session = self.session or get_session()
         self._token_session = session
         self._token = session.start_phase(f"{self.phase}-epoch-{len(self.epochs) + 1}")
@@ -558,7 +559,7 @@ class TrainingEnergyForecaster:
             If no epoch is being measured.
         """
         if self._token is None or self._token_session is None:
-            raise RuntimeError(NO_EPOCH_MSG)
+            raise StateError(NO_EPOCH_MSG)
         result = self._token_session.stop_phase(self._token)
         self._token = None
         self.epochs.append(result)
@@ -653,7 +654,7 @@ def fit_with_energy_forecast(
     """
     estimator = model[-1] if isinstance(model, Pipeline) else model
     if not isinstance(estimator, (TorchMLPClassifier, TorchMLPRegressor)):
-        raise TypeError(
+        raise InvalidTypeError(
             UNSUPPORTED_MODEL_MSG.format(
                 function="fit_with_energy_forecast", type_name=type(estimator).__name__
             )

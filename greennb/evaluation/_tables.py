@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from greennb.errors import InvalidValueError
+
 # Error messages, kept as templates so that tests can match them.
 UNKNOWN_METHOD_ERROR = "Unknown mitigation method {value!r}; valid methods are: {choices}."
 UNKNOWN_CONSTRAINT_ERROR = (
@@ -81,7 +83,7 @@ def _fairness_entry(entry: Mapping[str, Any], label: str | None) -> tuple[str | 
         first = next(iter(fairness), None)
         return first, fairness.get(first, {}) if first is not None else {}
     if label not in fairness:
-        raise ValueError(
+        raise InvalidValueError(
             NO_FAIRNESS_ERROR.format(
                 model=entry.get("name"), value=label, choices=", ".join(fairness) or "none"
             )
@@ -92,7 +94,7 @@ def _fairness_entry(entry: Mapping[str, Any], label: str | None) -> tuple[str | 
 def _entry_row(entry: Mapping[str, Any], *, fairness: str | None, quality: str) -> dict[str, Any]:
     metrics = entry.get("quality") or {}
     if quality not in metrics:
-        raise ValueError(
+        raise InvalidValueError(
             NO_QUALITY_ERROR.format(
                 model=entry.get("name"), value=quality, choices=", ".join(metrics) or "none"
             )
@@ -149,13 +151,13 @@ def models_table(
 
 def _check_point(point: Any) -> float:
     if isinstance(point, bool) or not isinstance(point, numbers.Real) or not point > 0:
-        raise ValueError(BAD_POINT_ERROR.format(value=point))
+        raise InvalidValueError(BAD_POINT_ERROR.format(value=point))
     return float(point)
 
 
 def _cost_row(after: pd.Series, before: pd.Series, quality: str, point: float) -> dict[str, Any]:
     if after["fairness_metric"] != before["fairness_metric"]:
-        raise ValueError(
+        raise InvalidValueError(
             MIXED_FAIRNESS_ERROR.format(
                 model=after["model"],
                 after=after["fairness_metric"],
@@ -256,7 +258,9 @@ def fairness_cost_table(
     names = list(table.index)
     for name in (*baselines, *baselines.values()):
         if name not in names:
-            raise ValueError(NO_SUCH_MODEL_ERROR.format(value=name, choices=", ".join(names)))
+            raise InvalidValueError(
+                NO_SUCH_MODEL_ERROR.format(value=name, choices=", ".join(names))
+            )
     rows = [
         _cost_row(table.loc[after], table.loc[before], quality, step)
         for after, before in baselines.items()

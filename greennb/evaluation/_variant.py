@@ -31,6 +31,7 @@ from greennb.energy._tracking import (
     track,
     worst_status,
 )
+from greennb.errors import InvalidTypeError, InvalidValueError
 from greennb.fairness._group_metrics import _index_label, group_metrics
 from greennb.fairness._sri import SRIResult, social_responsibility_index
 
@@ -68,14 +69,14 @@ WARMUP_MSG = (
 
 def _count(value: Any, *, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(COUNT_MSG.format(name=name, minimum=minimum, value=value))
+        raise InvalidValueError(COUNT_MSG.format(name=name, minimum=minimum, value=value))
     return int(value)
 
 
 def _seconds(value: Any, *, name: str) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     if not ok or not math.isfinite(value) or value <= 0:
-        raise ValueError(SECONDS_MSG.format(name=name, value=value))
+        raise InvalidValueError(SECONDS_MSG.format(name=name, value=value))
     return float(value)
 
 
@@ -289,10 +290,10 @@ def _training_energy(energy: Any) -> tuple[float | None, str, list[str]]:
         return None, STATUS_NOT_GIVEN, []
     results = [energy] if isinstance(energy, EnergyResult) else energy
     if isinstance(results, (str, bytes)) or not isinstance(results, Sequence):
-        raise TypeError(NOT_ENERGY_MSG.format(type_name=type(energy).__name__))
+        raise InvalidTypeError(NOT_ENERGY_MSG.format(type_name=type(energy).__name__))
     if not all(isinstance(r, EnergyResult) for r in results):
         bad = next(r for r in results if not isinstance(r, EnergyResult))
-        raise TypeError(NOT_ENERGY_MSG.format(type_name=type(bad).__name__))
+        raise InvalidTypeError(NOT_ENERGY_MSG.format(type_name=type(bad).__name__))
     kwh, status = _energy_sum(list(results))
     return kwh, status, [r.phase for r in results]
 
@@ -505,12 +506,14 @@ def variant_table(
     names = list(rows["variant"]) if len(rows) else []
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate is not None:
-        raise ValueError(DUPLICATE_NAME_MSG.format(name=duplicate))
+        raise InvalidValueError(DUPLICATE_NAME_MSG.format(name=duplicate))
     if not names:
         return rows
     baseline = names[0] if baseline is None else baseline
     if baseline not in names:
-        raise ValueError(UNKNOWN_BASELINE_MSG.format(value=baseline, choices=", ".join(names)))
+        raise InvalidValueError(
+            UNKNOWN_BASELINE_MSG.format(value=baseline, choices=", ".join(names))
+        )
     base = rows.set_index("variant").loc[baseline]
     rows["speedup"] = rows["throughput_per_s"] / base["throughput_per_s"]
     rows["parameter_ratio"] = base["parameters"] / rows["parameters"]

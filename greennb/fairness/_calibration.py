@@ -35,6 +35,7 @@ import pandas as pd
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss
 
+from greennb.errors import InvalidValueError
 from greennb.fairness._group_metrics import (
     FairnessWarning,
     _as_1d,
@@ -132,20 +133,20 @@ class GroupCalibration:
 def _check_options(n_bins: Any, strategy: Any, min_group_size: Any) -> None:
     if isinstance(strategy, bool) or strategy not in CALIBRATION_STRATEGIES:
         choices = ", ".join(CALIBRATION_STRATEGIES)
-        raise ValueError(UNKNOWN_STRATEGY_ERROR.format(value=strategy, choices=choices))
+        raise InvalidValueError(UNKNOWN_STRATEGY_ERROR.format(value=strategy, choices=choices))
     checks = ((n_bins, 2, N_BINS_ERROR), (min_group_size, 0, MIN_GROUP_SIZE_ERROR))
     for value, minimum, template in checks:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-            raise ValueError(template.format(value=value))
+            raise InvalidValueError(template.format(value=value))
 
 
 def _positives(y_true: np.ndarray, pos_label: Any) -> np.ndarray:
     labels = pd.unique(pd.Series(y_true, dtype=object))
     shown = sorted((_plain(label) for label in labels), key=repr)
     if len(labels) > 2:
-        raise ValueError(NOT_BINARY_ERROR.format(count=len(labels), labels=shown[:10]))
+        raise InvalidValueError(NOT_BINARY_ERROR.format(count=len(labels), labels=shown[:10]))
     if pos_label not in set(labels):
-        raise ValueError(POS_LABEL_ERROR.format(value=pos_label, labels=shown))
+        raise InvalidValueError(POS_LABEL_ERROR.format(value=pos_label, labels=shown))
     return (pd.Series(y_true, dtype=object) == pos_label).to_numpy(dtype=int)
 
 
@@ -153,10 +154,10 @@ def _probabilities(y_prob: np.ndarray) -> np.ndarray:
     try:
         prob = np.asarray(y_prob, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(PROBABILITY_ERROR.format(problem=f"dtype {y_prob.dtype}")) from None
+        raise InvalidValueError(PROBABILITY_ERROR.format(problem=f"dtype {y_prob.dtype}")) from None
     if prob.min() < 0.0 or prob.max() > 1.0:
         problem = f"values from {prob.min():g} to {prob.max():g}"
-        raise ValueError(PROBABILITY_ERROR.format(problem=problem))
+        raise InvalidValueError(PROBABILITY_ERROR.format(problem=problem))
     return prob
 
 

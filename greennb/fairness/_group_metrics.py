@@ -36,6 +36,7 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, count, selection_rate
 from sklearn.metrics import accuracy_score, mean_absolute_error
 
+from greennb.errors import FairnessWarning, InvalidValueError
 from greennb.models._quality import mean_absolute_percentage_error
 
 __all__ = [
@@ -99,10 +100,6 @@ NON_NUMERIC_TARGET_ERROR = (
 DEFAULT_SENSITIVE_NAME = "sensitive_feature"
 
 
-class FairnessWarning(UserWarning):
-    """A fairness figure left out a group, rests on a small group, or is undefined."""
-
-
 # ---------------------------------------------------------------------------
 # Input checks shared with greennb.sri
 # ---------------------------------------------------------------------------
@@ -140,7 +137,7 @@ def _as_1d(values, *, name: str) -> np.ndarray:
     if array.ndim == 2 and 1 in array.shape:
         array = array.reshape(-1)
     if array.ndim != 1:
-        raise ValueError(NOT_ONE_DIMENSIONAL_ERROR.format(name=name, shape=array.shape))
+        raise InvalidValueError(NOT_ONE_DIMENSIONAL_ERROR.format(name=name, shape=array.shape))
     return array
 
 
@@ -163,7 +160,7 @@ def _as_feature_frame(sensitive_features) -> pd.DataFrame:
             columns = [f"{DEFAULT_SENSITIVE_NAME}_{i}" for i in range(array.shape[1])]
             frame = pd.DataFrame(array, columns=columns)
         else:
-            raise ValueError(
+            raise InvalidValueError(
                 NOT_ONE_DIMENSIONAL_ERROR.format(name="sensitive_features", shape=array.shape)
             )
     frame.columns = [str(column) for column in frame.columns]
@@ -178,9 +175,9 @@ def _first_missing(values) -> tuple[int, int]:
 
 def _check_inputs(y_true: np.ndarray, y_pred: np.ndarray, features: pd.DataFrame) -> None:
     if len(y_true) == 0:
-        raise ValueError(EMPTY_INPUT_ERROR.format(name="y_true"))
+        raise InvalidValueError(EMPTY_INPUT_ERROR.format(name="y_true"))
     if not len(y_true) == len(y_pred) == len(features):
-        raise ValueError(
+        raise InvalidValueError(
             LENGTH_MISMATCH_ERROR.format(
                 n_true=len(y_true), n_pred=len(y_pred), n_sensitive=len(features)
             )
@@ -188,18 +185,20 @@ def _check_inputs(y_true: np.ndarray, y_pred: np.ndarray, features: pd.DataFrame
     for name, values in (("y_true", y_true), ("y_pred", y_pred)):
         n_missing, row = _first_missing(values)
         if n_missing:
-            raise ValueError(MISSING_TARGET_ERROR.format(name=name, count=n_missing, row=row))
+            raise InvalidValueError(
+                MISSING_TARGET_ERROR.format(name=name, count=n_missing, row=row)
+            )
     for column in features.columns:
         n_missing, row = _first_missing(features[column])
         if n_missing:
-            raise ValueError(
+            raise InvalidValueError(
                 MISSING_SENSITIVE_ERROR.format(column=column, count=n_missing, row=row)
             )
 
 
 def _check_task(task: str) -> str:
     if task not in TASKS:
-        raise ValueError(UNKNOWN_TASK_ERROR.format(value=task, choices=", ".join(TASKS)))
+        raise InvalidValueError(UNKNOWN_TASK_ERROR.format(value=task, choices=", ".join(TASKS)))
     return "regression" if task == "forecast" else task
 
 
@@ -214,11 +213,11 @@ def _positive_masks(
     labels = pd.unique(pd.Series(np.concatenate([y_true, y_pred]), dtype=object))
     shown = sorted((_plain(label) for label in labels), key=repr)
     if len(labels) > 2:
-        raise ValueError(NOT_BINARY_ERROR.format(count=len(labels), labels=shown[:10]))
+        raise InvalidValueError(NOT_BINARY_ERROR.format(count=len(labels), labels=shown[:10]))
     truth = (pd.Series(y_true, dtype=object) == pos_label).to_numpy(dtype=bool)
     pred = (pd.Series(y_pred, dtype=object) == pos_label).to_numpy(dtype=bool)
     if not (truth.any() or pred.any()):
-        raise ValueError(
+        raise InvalidValueError(
             POS_LABEL_NOT_FOUND_ERROR.format(value=pos_label, labels=shown, example=shown[-1])
         )
     return truth, pred
@@ -228,7 +227,7 @@ def _numeric(values: np.ndarray, *, name: str, task: str) -> np.ndarray:
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(
+        raise InvalidValueError(
             NON_NUMERIC_TARGET_ERROR.format(
                 name=name, task=task, dtype=values.dtype, example=_plain(values[0])
             )
@@ -404,7 +403,7 @@ def _select_metrics(
     names = [metrics] if isinstance(metrics, str) else list(metrics)
     for name in names:
         if name not in available:
-            raise ValueError(
+            raise InvalidValueError(
                 UNKNOWN_REPORT_METRIC_ERROR.format(
                     task=task, value=name, choices=", ".join(available)
                 )

@@ -54,6 +54,7 @@ from fairlearn.reductions import (
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import Pipeline
 
+from greennb.errors import InvalidValueError
 from greennb.fairness._group_metrics import _as_1d, _as_feature_frame, _first_missing
 
 MITIGATION_METHODS = ("threshold_optimizer", "exponentiated_gradient")
@@ -142,7 +143,7 @@ MIXED_FAIRNESS_ERROR = (
 
 def _check_choice(value: Any, choices: tuple[str, ...], template: str) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(template.format(value=value, choices=", ".join(choices)))
+        raise InvalidValueError(template.format(value=value, choices=", ".join(choices)))
     return value
 
 
@@ -180,7 +181,7 @@ def _check_options(method: str, options: Mapping[str, Any]) -> None:
     accepted -= _FIXED_OPTIONS[method]
     for name in options:
         if name not in accepted:
-            raise ValueError(
+            raise InvalidValueError(
                 UNKNOWN_OPTION_ERROR.format(
                     value=name, method=method, choices=", ".join(sorted(accepted))
                 )
@@ -200,16 +201,20 @@ def _encode_labels(y: np.ndarray, pos_label: Any) -> tuple[np.ndarray, np.ndarra
     """
     labels = pd.unique(pd.Series(y, dtype=object))
     if len(labels) != 2:
-        raise ValueError(NOT_BINARY_LABELS_ERROR.format(count=len(labels), labels=_shown(labels)))
+        raise InvalidValueError(
+            NOT_BINARY_LABELS_ERROR.format(count=len(labels), labels=_shown(labels))
+        )
     if pos_label is None:
         if set(labels) <= {0, 1}:  # also matches False/True
             pos_label = True if any(isinstance(v, (bool, np.bool_)) for v in labels) else 1
         else:
             shown = _shown(labels)
-            raise ValueError(POS_LABEL_NEEDED_ERROR.format(labels=shown, example=shown[-1]))
+            raise InvalidValueError(POS_LABEL_NEEDED_ERROR.format(labels=shown, example=shown[-1]))
     positive = pd.Series(y, dtype=object) == pos_label
     if not positive.any():
-        raise ValueError(POS_LABEL_MISSING_ERROR.format(value=pos_label, labels=_shown(labels)))
+        raise InvalidValueError(
+            POS_LABEL_MISSING_ERROR.format(value=pos_label, labels=_shown(labels))
+        )
     negative = next(label for label in labels if label != pos_label)
     classes = np.array([negative, pos_label], dtype=object)
     return positive.to_numpy(dtype=int), classes, pos_label
@@ -224,14 +229,14 @@ def _sensitive_array(sensitive_features: Any, n_rows: int) -> np.ndarray:
     """Return the sensitive feature(s) as a numpy array aligned with X by position."""
     frame = _as_feature_frame(sensitive_features)
     if len(frame) != n_rows:
-        raise ValueError(
+        raise InvalidValueError(
             LENGTH_ERROR.format(name="sensitive_features", count=len(frame), expected=n_rows)
         )
     for column in frame.columns:
         count, row = _first_missing(frame[column])
         if count:
             name = f"sensitive feature {column!r}"
-            raise ValueError(MISSING_VALUES_ERROR.format(name=name, count=count, row=row))
+            raise InvalidValueError(MISSING_VALUES_ERROR.format(name=name, count=count, row=row))
     values = frame.astype(object).to_numpy()
     return values[:, 0] if values.shape[1] == 1 else values
 
@@ -264,7 +269,7 @@ def _check_groups_have_both_labels(
         labels = labels[(labels == 0).any(axis=1)]
     if len(labels):
         sizes = keys.value_counts().to_dict()
-        raise ValueError(
+        raise InvalidValueError(
             ONE_LABEL_GROUP_ERROR.format(
                 groups=list(labels.index), method=method, constraint=constraint, sizes=sizes
             )
@@ -314,7 +319,7 @@ def _prefit_view(estimator: Any, pos_label: Any) -> _PositiveClassScores:
         c.item() if isinstance(c, np.generic) else c for c in getattr(estimator, "classes_", [])
     ]
     if pos_label not in classes:
-        raise ValueError(PREFIT_CLASSES_ERROR.format(classes=classes, value=pos_label))
+        raise InvalidValueError(PREFIT_CLASSES_ERROR.format(classes=classes, value=pos_label))
     return _PositiveClassScores(estimator, pos_label)
 
 
@@ -397,7 +402,7 @@ class MitigatedClassifier:
         options = {"random_state": seed}
         if self.needs_sensitive_features:
             if sensitive_features is None:
-                raise ValueError(SENSITIVE_AT_PREDICT_ERROR)
+                raise InvalidValueError(SENSITIVE_AT_PREDICT_ERROR)
             options["sensitive_features"] = _sensitive_array(sensitive_features, len(rows))
         with _quiet_fairlearn():
             encoded = self.mitigator_.predict(rows, **options)
@@ -493,18 +498,20 @@ default "demographic_parity"
     """
     method = _check_choice(method, MITIGATION_METHODS, UNKNOWN_METHOD_ERROR)
     if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
-        raise ValueError(BAD_RANDOM_STATE_ERROR.format(value=random_state))
+        raise InvalidValueError(BAD_RANDOM_STATE_ERROR.format(value=random_state))
     constraint = _check_choice(constraint, MITIGATION_CONSTRAINTS, UNKNOWN_CONSTRAINT_ERROR)
     _check_options(method, options)
     if prefit and method != "threshold_optimizer":
-        raise ValueError(PREFIT_METHOD_ERROR.format(method=method))
+        raise InvalidValueError(PREFIT_METHOD_ERROR.format(method=method))
     rows = _as_rows(X)
     labels = _as_1d(y, name="y")
     if len(labels) != len(rows):
-        raise ValueError(LENGTH_ERROR.format(name="y", count=len(labels), expected=len(rows)))
+        raise InvalidValueError(
+            LENGTH_ERROR.format(name="y", count=len(labels), expected=len(rows))
+        )
     count, row = _first_missing(labels)
     if count:
-        raise ValueError(MISSING_VALUES_ERROR.format(name="y", count=count, row=row))
+        raise InvalidValueError(MISSING_VALUES_ERROR.format(name="y", count=count, row=row))
     encoded, classes, pos_label = _encode_labels(labels, pos_label)
     groups = _sensitive_array(sensitive_features, len(rows))
     _check_groups_have_both_labels(encoded, groups, method=method, constraint=constraint)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from greennb.errors import InvalidTypeError, InvalidValueError
 from greennb.fairness._group_metrics import (
     COMPONENT_LABELS,
     FairnessWarning,
@@ -145,13 +146,13 @@ def _resolve_metrics(metric: str | Sequence[str]) -> tuple[str, ...]:
     names = (metric,) if isinstance(metric, str) else tuple(metric)
     choices = ", ".join(SRI_METRICS)
     if not names:
-        raise ValueError(EMPTY_METRIC_ERROR.format(choices=choices))
+        raise InvalidValueError(EMPTY_METRIC_ERROR.format(choices=choices))
     for name in names:
         if name not in SRI_METRICS:
-            raise ValueError(UNKNOWN_METRIC_ERROR.format(value=name, choices=choices))
+            raise InvalidValueError(UNKNOWN_METRIC_ERROR.format(value=name, choices=choices))
     regression = [name in REGRESSION_SRI_METRICS for name in names]
     if any(regression) and not all(regression):
-        raise ValueError(
+        raise InvalidValueError(
             MIXED_METRICS_ERROR.format(
                 metrics=list(names),
                 regression=sorted(REGRESSION_SRI_METRICS),
@@ -166,13 +167,15 @@ def _resolve_bar(bar: float | str) -> tuple[float, str]:
     choices = ", ".join(COMPLIANCE_POLICIES)
     if isinstance(bar, str):
         if bar not in COMPLIANCE_POLICIES:
-            raise ValueError(UNKNOWN_POLICY_ERROR.format(value=bar, choices=choices))
+            raise InvalidValueError(UNKNOWN_POLICY_ERROR.format(value=bar, choices=choices))
         return COMPLIANCE_POLICIES[bar], bar
     if isinstance(bar, bool) or not isinstance(bar, numbers.Real):
-        raise TypeError(BAR_TYPE_ERROR.format(value=bar, type=type(bar).__name__, choices=choices))
+        raise InvalidTypeError(
+            BAR_TYPE_ERROR.format(value=bar, type=type(bar).__name__, choices=choices)
+        )
     bar = float(bar)
     if not 0.0 < bar <= 1.0:  # also rejects NaN
-        raise ValueError(BAR_RANGE_ERROR.format(value=bar, choices=choices))
+        raise InvalidValueError(BAR_RANGE_ERROR.format(value=bar, choices=choices))
     policy = next((name for name, value in COMPLIANCE_POLICIES.items() if value == bar), "custom")
     return bar, policy
 
@@ -183,13 +186,13 @@ def _is_count(value: Any) -> bool:
 
 def _check_options(min_group_size: int, n_bootstrap: int, confidence: float) -> None:
     if not _is_count(min_group_size):
-        raise ValueError(MIN_GROUP_SIZE_ERROR.format(value=min_group_size))
+        raise InvalidValueError(MIN_GROUP_SIZE_ERROR.format(value=min_group_size))
     if not _is_count(n_bootstrap):
-        raise ValueError(N_BOOTSTRAP_ERROR.format(value=n_bootstrap))
+        raise InvalidValueError(N_BOOTSTRAP_ERROR.format(value=n_bootstrap))
     if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real):
-        raise ValueError(CONFIDENCE_ERROR.format(value=confidence))
+        raise InvalidValueError(CONFIDENCE_ERROR.format(value=confidence))
     if not 0.0 < confidence < 1.0:
-        raise ValueError(CONFIDENCE_ERROR.format(value=confidence))
+        raise InvalidValueError(CONFIDENCE_ERROR.format(value=confidence))
 
 
 # ---------------------------------------------------------------------------

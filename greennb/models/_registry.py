@@ -25,6 +25,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from greennb.errors import InvalidTypeError, InvalidValueError, UnsupportedModelError
 from greennb.models._torch_mlp import (
     ACTIVATIONS,
     AMP_DTYPES,
@@ -235,10 +236,12 @@ def make_model(name, *, task, random_state=0, **params):
     HistGradientBoostingClassifier(random_state=0)
     """
     if name not in _ESTIMATORS:
-        raise ValueError(UNKNOWN_MODEL_ERROR.format(name=name, choices=", ".join(MODEL_NAMES)))
+        raise InvalidValueError(
+            UNKNOWN_MODEL_ERROR.format(name=name, choices=", ".join(MODEL_NAMES))
+        )
     _check_task(task)
     if task not in _ESTIMATORS[name]:
-        raise ValueError(
+        raise InvalidValueError(
             TASK_MISMATCH_ERROR.format(name=name, task=task, choices=", ".join(list_models(task)))
         )
     estimator = _ESTIMATORS[name][task]()
@@ -250,7 +253,7 @@ def make_model(name, *, task, random_state=0, **params):
 
 def _check_task(task):
     if task not in TASKS:
-        raise ValueError(UNKNOWN_TASK_ERROR.format(task=task, choices=", ".join(TASKS)))
+        raise InvalidValueError(UNKNOWN_TASK_ERROR.format(task=task, choices=", ".join(TASKS)))
 
 
 # ---------------------------------------------------------------------------
@@ -318,7 +321,7 @@ def count_parameters(model):
     if hasattr(model, "coef_") or _looks_linear(model):
         check_is_fitted(model)
         return ParameterCount(int(np.size(model.coef_) + _n_intercepts(model)), "weights")
-    raise TypeError(UNSUPPORTED_COUNT_ERROR.format(type_name=type(model).__name__))
+    raise InvalidTypeError(UNSUPPORTED_COUNT_ERROR.format(type_name=type(model).__name__))
 
 
 def estimate_flops(model, n_features=None):
@@ -373,9 +376,11 @@ def estimate_flops(model, n_features=None):
         n_model = coef.shape[1]
         flops = 2 * coef.size + _n_intercepts(model)
     else:
-        raise NotImplementedError(UNSUPPORTED_FLOPS_ERROR.format(type_name=type(model).__name__))
+        raise UnsupportedModelError(UNSUPPORTED_FLOPS_ERROR.format(type_name=type(model).__name__))
     if n_features is not None and n_features != n_model:
-        raise ValueError(N_FEATURES_MISMATCH_ERROR.format(n_features=n_features, n_model=n_model))
+        raise InvalidValueError(
+            N_FEATURES_MISMATCH_ERROR.format(n_features=n_features, n_model=n_model)
+        )
     return int(flops)
 
 
@@ -405,7 +410,7 @@ def _dense_layers(module):
     linear = [m for m in module.modules() if isinstance(m, torch.nn.Linear)]
     linear_parameters = sum(p.numel() for m in linear for p in m.parameters())
     if not linear or linear_parameters != sum(p.numel() for p in module.parameters()):
-        raise NotImplementedError(UNSUPPORTED_FLOPS_ERROR.format(type_name=type(module).__name__))
+        raise UnsupportedModelError(UNSUPPORTED_FLOPS_ERROR.format(type_name=type(module).__name__))
     return [(m.in_features, m.out_features, m.bias is not None) for m in linear]
 
 

@@ -9,6 +9,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
+from greennb.errors import InvalidValueError
+
 LAG_COLUMN_TEMPLATE = "{column}_lag{lag}"
 """Name of a lag column, e.g. ``demand_lag48`` (48 steps earlier)."""
 
@@ -111,7 +113,7 @@ class SeasonalNaiveForecaster(RegressorMixin, BaseEstimator):
         if y is not None:
             y = column_or_1d(check_array(y, ensure_2d=False, dtype="numeric"), warn=True)
             if len(y) != len(values):
-                raise ValueError(Y_LENGTH_MSG.format(n_y=len(y), n_x=len(values)))
+                raise InvalidValueError(Y_LENGTH_MSG.format(n_y=len(y), n_x=len(values)))
         return self
 
     def predict(self, X):
@@ -136,7 +138,7 @@ class SeasonalNaiveForecaster(RegressorMixin, BaseEstimator):
             # names here (scikit-learn's validate_data), and the lag column itself below.
             validate_data(self, X, reset=reset, skip_check_array=True)
             if len(X) == 0:
-                raise ValueError(EMPTY_X_MSG)
+                raise InvalidValueError(EMPTY_X_MSG)
             column = self._select_name(X) if isinstance(self.lag_column, str) else None
             if column is None:
                 column = self._select_position(X.to_numpy(), X.shape[1])
@@ -146,7 +148,7 @@ class SeasonalNaiveForecaster(RegressorMixin, BaseEstimator):
         values = np.asarray(column, dtype=float)
         missing = ~np.isfinite(values)
         if missing.any():
-            raise ValueError(
+            raise InvalidValueError(
                 LAG_NAN_MSG.format(
                     column=self.lag_column, count=int(missing.sum()), row=int(np.argmax(missing))
                 )
@@ -156,7 +158,7 @@ class SeasonalNaiveForecaster(RegressorMixin, BaseEstimator):
     def _select_name(self, X: pd.DataFrame) -> pd.Series:
         if self.lag_column not in X.columns:
             available = ", ".join(map(str, X.columns))
-            raise ValueError(
+            raise InvalidValueError(
                 LAG_COLUMN_MISSING_MSG.format(column=self.lag_column, available=available)
             )
         return X[self.lag_column]
@@ -165,5 +167,5 @@ class SeasonalNaiveForecaster(RegressorMixin, BaseEstimator):
         column = self.lag_column
         is_int = isinstance(column, numbers.Integral) and not isinstance(column, bool)
         if not is_int or not -n <= column < n:
-            raise ValueError(LAG_INDEX_MSG.format(column=column, n=n))
+            raise InvalidValueError(LAG_INDEX_MSG.format(column=column, n=n))
         return array[:, int(column)]

@@ -30,6 +30,8 @@ from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from greennb.errors import InvalidTypeError, InvalidValueError
+
 DEVICE_CHOICES = ("auto", "cuda", "mps", "cpu")
 """Device preferences accepted by :func:`select_device` (``"cuda:N"`` also)."""
 
@@ -129,7 +131,7 @@ def select_device(preference="auto"):
     if isinstance(preference, torch.device):
         preference = str(preference)
     if not isinstance(preference, str) or preference.split(":")[0] not in DEVICE_CHOICES:
-        raise ValueError(
+        raise InvalidValueError(
             DEVICE_CHOICE_ERROR.format(preference=preference, choices=", ".join(DEVICE_CHOICES))
         )
     if preference == "auto":
@@ -137,14 +139,14 @@ def select_device(preference="auto"):
     try:
         device = torch.device(preference)
     except RuntimeError as error:  # e.g. "cuda:x"
-        raise ValueError(
+        raise InvalidValueError(
             DEVICE_CHOICE_ERROR.format(preference=preference, choices=", ".join(DEVICE_CHOICES))
         ) from error
     usable = device.type in available
     if usable and device.type == "cuda" and device.index is not None:
         usable = device.index < torch.cuda.device_count()
     if not usable:
-        raise ValueError(
+        raise InvalidValueError(
             DEVICE_UNAVAILABLE_ERROR.format(preference=preference, available=", ".join(available))
         )
     return device
@@ -306,12 +308,14 @@ class _BaseTorchMLP(BaseEstimator):
             or not hasattr(sizes, "__iter__")
             or not all(_is_positive_int(width) for width in sizes)
         ):
-            raise ValueError(HIDDEN_LAYERS_ERROR.format(value=sizes))
+            raise InvalidValueError(HIDDEN_LAYERS_ERROR.format(value=sizes))
         _check_option("activation", self.activation, ACTIVATIONS)
         _check_option("amp_dtype", self.amp_dtype, AMP_DTYPES)
         for name in ("early_stopping", "amp", "verbose"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(BOOL_PARAM_ERROR.format(name=name, value=getattr(self, name)))
+                raise InvalidTypeError(
+                    BOOL_PARAM_ERROR.format(name=name, value=getattr(self, name))
+                )
         real, integer = numbers.Real, numbers.Integral
         check_scalar(
             self.learning_rate, "learning_rate", real, min_val=0, include_boundaries="neither"
@@ -371,7 +375,7 @@ class _BaseTorchMLP(BaseEstimator):
         rng = check_random_state(self.random_state)
         train_rows, validation_rows = self._split_rows(X.shape[0], rng)
         if not weights[train_rows].any():
-            raise ValueError(ZERO_TRAIN_WEIGHT_ERROR)
+            raise InvalidValueError(ZERO_TRAIN_WEIGHT_ERROR)
         weights = weights / weights[train_rows].mean()
         seed = int(rng.randint(np.iinfo(np.int32).max))
         self._train(X, targets, weights, train_rows, validation_rows, n_outputs, seed)
@@ -382,7 +386,7 @@ class _BaseTorchMLP(BaseEstimator):
         if not self.early_stopping:
             return np.arange(n_samples), np.arange(0)
         if n_samples < 2:
-            raise ValueError(
+            raise InvalidValueError(
                 TOO_FEW_SAMPLES_ERROR.format(fraction=self.validation_fraction, n_samples=n_samples)
             )
         n_validation = min(max(1, round(self.validation_fraction * n_samples)), n_samples - 1)
@@ -428,7 +432,7 @@ class _BaseTorchMLP(BaseEstimator):
         for epoch in epochs:
             training_loss = self._train_one_epoch(train, step, shuffle_generator)
             if not math.isfinite(training_loss):
-                raise ValueError(
+                raise InvalidValueError(
                     DIVERGED_ERROR.format(
                         epoch=epoch, loss=training_loss, learning_rate=self.learning_rate
                     )
@@ -601,7 +605,7 @@ class TorchMLPClassifier(ClassifierMixin, _BaseTorchMLP):
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise ValueError(
+            raise InvalidValueError(
                 ONE_CLASS_ERROR.format(estimator=type(self).__name__, classes=self.classes_)
             )
         n_outputs = 1 if len(self.classes_) == 2 else len(self.classes_)
@@ -790,7 +794,9 @@ def _make_training_step(estimator, device):
     use_amp = estimator.amp and device.type == "cuda"
     amp_dtype = getattr(torch, estimator.amp_dtype)
     if use_amp and amp_dtype == torch.bfloat16 and not torch.cuda.is_bf16_supported():
-        raise ValueError(BF16_UNSUPPORTED_ERROR.format(gpu=torch.cuda.get_device_name(device)))
+        raise InvalidValueError(
+            BF16_UNSUPPORTED_ERROR.format(gpu=torch.cuda.get_device_name(device))
+        )
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp and amp_dtype == torch.float16)
     optimizer = torch.optim.AdamW(
         estimator.module_.parameters(),
@@ -835,7 +841,9 @@ def _epoch_range(max_epochs, verbose):
 
 def _check_option(name, value, choices):
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(OPTION_ERROR.format(name=name, value=value, choices=", ".join(choices)))
+        raise InvalidValueError(
+            OPTION_ERROR.format(name=name, value=value, choices=", ".join(choices))
+        )
 
 
 def _is_positive_int(value):

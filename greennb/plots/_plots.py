@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from greennb.errors import InvalidValueError
+
 NO_COLUMNS_MSG = "{what} needs the columns {needed}; the table has {available}."
 
 
@@ -26,7 +28,7 @@ def _axes(ax: plt.Axes | None, figsize: tuple[float, float] = (6.4, 4.0)) -> plt
 def _require(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
     missing = [column for column in needed if column not in frame.columns]
     if missing:
-        raise ValueError(
+        raise InvalidValueError(
             NO_COLUMNS_MSG.format(what=what, needed=list(needed), available=list(frame.columns))
         )
 
@@ -224,7 +226,7 @@ def facility_breakdown(
         Where to draw.
     """
     if unit not in ENERGY_UNITS:
-        raise ValueError(UNKNOWN_UNIT_MSG.format(unit=unit, valid=", ".join(ENERGY_UNITS)))
+        raise InvalidValueError(UNKNOWN_UNIT_MSG.format(unit=unit, valid=", ".join(ENERGY_UNITS)))
     scale = ENERGY_UNITS[unit]
     table = pd.DataFrame(
         {
@@ -275,7 +277,7 @@ def forecast_vs_actual(
     series = {"actual": actual, **dict(predictions)}
     for name, values in series.items():
         if len(values) != len(times):
-            raise ValueError(
+            raise InvalidValueError(
                 PREDICTION_LENGTH_MSG.format(name=name, n=len(values), expected=len(times))
             )
     table = pd.concat(
@@ -365,7 +367,9 @@ def footprint_bars(
         Where to draw. Error bars are the standard deviation over runs.
     """
     if value not in FOOTPRINT_VALUES:
-        raise ValueError(UNKNOWN_FOOTPRINT_MSG.format(value=value, valid=list(FOOTPRINT_VALUES)))
+        raise InvalidValueError(
+            UNKNOWN_FOOTPRINT_MSG.format(value=value, valid=list(FOOTPRINT_VALUES))
+        )
     _require(table, ["case", "model", "energy_status", value], "footprint_bars")
     label, factor = FOOTPRINT_VALUES[value]
     frame = table.assign(
@@ -475,7 +479,7 @@ def variant_group_bars(
     _require(table, ["variant", "group", "metric", "value"], "variant_group_bars")
     rows = table[table["metric"] == metric]
     if rows.empty:
-        raise ValueError(
+        raise InvalidValueError(
             NO_COLUMNS_MSG.format(
                 what=f"variant_group_bars(metric={metric!r})",
                 needed=[metric],
@@ -657,7 +661,7 @@ def group_change_bars(
     for name, value in (("metric", metric), ("variant", baseline)):
         if value not in set(table[name]):
             valid = sorted(map(str, set(table[name])))
-            raise ValueError(
+            raise InvalidValueError(
                 NO_ROWS_MSG.format(what="group_change_bars", name=name, value=value, valid=valid)
             )
     rows = table[table["metric"] == metric]
@@ -714,7 +718,9 @@ def grid_carbon_bars(
         For missing columns or an unknown unit (the message lists the valid ones).
     """
     if unit not in MASS_UNITS:
-        raise ValueError(UNKNOWN_MASS_UNIT_MSG.format(unit=unit, valid=", ".join(MASS_UNITS)))
+        raise InvalidValueError(
+            UNKNOWN_MASS_UNIT_MSG.format(unit=unit, valid=", ".join(MASS_UNITS))
+        )
     needed = [x, "country", "carbon_intensity_g_per_kwh", "pue", "renewable_share"]
     _require(table, [*needed, "emissions_g"], "grid_carbon_bars")
     grids = table.drop_duplicates("country")

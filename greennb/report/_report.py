@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from greennb.errors import InvalidValueError
 from greennb.runs._record import read_metrics
 from greennb.runs._record import runs_root as default_runs_root
 from greennb.runs._store import list_runs
@@ -390,7 +391,7 @@ def write_report(
     root = Path(runs_root or default_runs_root())
     table = collect_runs(root)
     if table.empty:
-        raise ValueError(NO_RUNS_MSG.format(root=root))
+        raise InvalidValueError(NO_RUNS_MSG.format(root=root))
     out = Path(out_dir) if out_dir is not None else root / REPORT_DIR
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "report.csv", index=False)

@@ -31,6 +31,7 @@ from greennb.data._datasets import Dataset, Split
 from greennb.energy._carbon import DEFAULT_PUE, carbon_emissions, default_country, facility_energy
 from greennb.energy._tracking import EnergyResult, worst_status
 from greennb.energy._tracking import close_session as close_energy_session
+from greennb.errors import InvalidValueError, StateError
 from greennb.fairness._sri import SRIResult
 
 SCHEMA_VERSION = "1.0"
@@ -81,7 +82,7 @@ def runs_root() -> Path:
 
 def _check_name(value: Any, what: str) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]+", value):
-        raise ValueError(BAD_NAME_MSG.format(what=what, value=value))
+        raise InvalidValueError(BAD_NAME_MSG.format(what=what, value=value))
     return value
 
 
@@ -222,7 +223,7 @@ class RunRecord:
         try:
             json.dumps(converted, allow_nan=False)
         except (TypeError, ValueError) as error:
-            raise ValueError(NOT_JSON_MSG.format(what=what, error=error)) from error
+            raise InvalidValueError(NOT_JSON_MSG.format(what=what, error=error)) from error
         return converted
 
     def set_dataset(self, dataset: Dataset, split: Split | None = None) -> None:
@@ -276,10 +277,10 @@ class RunRecord:
         """
         _check_name(name, "model name")
         if any(entry["name"] == name for entry in self._models):
-            raise ValueError(DUPLICATE_MODEL_MSG.format(name=name))
+            raise InvalidValueError(DUPLICATE_MODEL_MSG.format(name=name))
         for key, value in quality.items():
             if not isinstance(value, (int, float, np.number)) or not math.isfinite(value):
-                raise ValueError(BAD_QUALITY_MSG.format(key=key, value=value))
+                raise InvalidValueError(BAD_QUALITY_MSG.format(key=key, value=value))
         phases = dict(energy) if isinstance(energy, Mapping) else {r.phase: r for r in energy}
         if isinstance(fairness, SRIResult):
             fairness = {_metric_label(fairness): fairness}
@@ -369,7 +370,7 @@ class RunRecord:
             into its output folder (see :func:`greennb.configure`).
         """
         if self._written is not None:
-            raise RuntimeError(ALREADY_WRITTEN_MSG.format(path=self._written))
+            raise StateError(ALREADY_WRITTEN_MSG.format(path=self._written))
         if close_energy:
             close_energy_session()
         record = self.to_dict()
@@ -402,7 +403,7 @@ def validate_metrics(record: Mapping[str, Any]) -> None:
     """
 
     def fail(problem: str) -> None:
-        raise ValueError(SCHEMA_MSG.format(problem=problem))
+        raise InvalidValueError(SCHEMA_MSG.format(problem=problem))
 
     missing = [key for key in REQUIRED_KEYS if key not in record]
     if missing:

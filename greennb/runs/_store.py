@@ -53,6 +53,7 @@ import pandas as pd
 
 from greennb._paths import shipped_folder
 from greennb.energy._carbon import carbon_emissions, facility_energy, grid_carbon_intensity
+from greennb.errors import InvalidValueError, RunFailed
 from greennb.runs._record import METRICS_FILE, read_metrics
 from greennb.runs._record import runs_root as default_runs_root
 
@@ -153,42 +154,6 @@ class RunResult:
         return str(self.path)
 
 
-class RunFailed(RuntimeError):
-    """A case notebook failed; the message shows the failing cell's error.
-
-    Attributes
-    ----------
-    case : str
-        Case name.
-    path : pathlib.Path or None
-        The ``<name>.failed`` folder with the partial notebook and ``error.txt``.
-    ename, evalue : str or None
-        Exception name and value raised in the notebook, when a cell raised.
-    failures : list of RunFailed
-        For :func:`run_cases` with ``keep_going=True``: every failure (else ``[self]``).
-    results : list of RunResult
-        For :func:`run_cases`: the runs that finished before (or, with ``keep_going=True``,
-        besides) the failures.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        case: str,
-        path: Path | None = None,
-        ename: str | None = None,
-        evalue: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.case = case
-        self.path = path
-        self.ename = ename
-        self.evalue = evalue
-        self.failures: list[RunFailed] = [self]
-        self.results: list[RunResult] = []
-
-
 # --- Cases --------------------------------------------------------------------------------
 
 
@@ -211,14 +176,16 @@ def _discover() -> dict[str, Path]:
     """Map case names to notebook paths, ordered by the notebooks' numbers."""
     folder = notebooks_dir()
     if not folder.is_dir():
-        raise ValueError(NO_NOTEBOOKS_DIR_MSG.format(path=folder, env=NOTEBOOKS_DIR_ENV))
+        raise InvalidValueError(NO_NOTEBOOKS_DIR_MSG.format(path=folder, env=NOTEBOOKS_DIR_ENV))
     found: dict[str, Path] = {}
     matches = [(NOTEBOOK_PATTERN.match(p.name), p) for p in folder.glob("*.ipynb")]
     numbered = sorted((int(m["number"]), p.name, m["case"], p) for m, p in matches if m)
     for _, _, case, path in numbered:
         if case in found:
             files = [found[case].name, path.name]
-            raise ValueError(DUPLICATE_CASE_MSG.format(case=case, folder=folder, files=files))
+            raise InvalidValueError(
+                DUPLICATE_CASE_MSG.format(case=case, folder=folder, files=files)
+            )
         found[case] = path
     return found
 
@@ -249,7 +216,7 @@ def notebook_path(case: str) -> Path:
     """
     cases = _discover()
     if case not in cases:
-        raise ValueError(
+        raise InvalidValueError(
             UNKNOWN_CASE_MSG.format(case=case, valid=list(cases), folder=notebooks_dir())
         )
     return cases[case]
@@ -395,7 +362,7 @@ def _coerce(case: str, spec: dict[str, Any], given: Any) -> Any:
         expected == "int" and isinstance(value, bool)
     ):
         return value
-    raise ValueError(
+    raise InvalidValueError(
         WRONG_TYPE_MSG.format(
             name=spec["name"],
             case=case,
@@ -421,7 +388,9 @@ def _check_values(case: str, values: Mapping[str, Any]) -> None:
             try:
                 check(values[name])
             except ValueError as error:
-                raise ValueError(BAD_VALUE_MSG.format(name=name, case=case, error=error)) from None
+                raise InvalidValueError(
+                    BAD_VALUE_MSG.format(name=name, case=case, error=error)
+                ) from None
 
 
 def check_parameters(case: str, parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -451,10 +420,10 @@ def check_parameters(case: str, parameters: Mapping[str, Any] | None = None) -> 
     checked = {}
     for name, value in (parameters or {}).items():
         if name in RESERVED_PARAMETERS:
-            raise ValueError(RESERVED_PARAMETER_MSG.format(name=name))
+            raise InvalidValueError(RESERVED_PARAMETER_MSG.format(name=name))
         if name not in specs:
             valid = [n for n in specs if n not in RESERVED_PARAMETERS]
-            raise ValueError(UNKNOWN_PARAMETER_MSG.format(name=name, case=case, valid=valid))
+            raise InvalidValueError(UNKNOWN_PARAMETER_MSG.format(name=name, case=case, valid=valid))
         checked[name] = _coerce(case, specs[name], value)
     _check_values(case, checked)
     return checked
@@ -583,11 +552,11 @@ def _checked_record(case: str, work: Path) -> dict[str, Any]:
     try:
         metrics = read_metrics(work / METRICS_FILE)
     except FileNotFoundError:
-        raise ValueError(f"{METRICS_FILE} was not written") from None
+        raise InvalidValueError(f"{METRICS_FILE} was not written") from None
     except (ValueError, OSError) as error:  # json.JSONDecodeError is a ValueError
-        raise ValueError(str(error)) from None
+        raise InvalidValueError(str(error)) from None
     if metrics["case"] != case:
-        raise ValueError(WRONG_RECORD_CASE_MSG.format(found=metrics["case"], case=case))
+        raise InvalidValueError(WRONG_RECORD_CASE_MSG.format(found=metrics["case"], case=case))
     return metrics
 
 
@@ -693,7 +662,7 @@ def run_cases(
     """
     cases = list(cases)
     if not cases:
-        raise ValueError(NO_CASES_MSG.format(valid=list_cases()))
+        raise InvalidValueError(NO_CASES_MSG.format(valid=list_cases()))
     for case in cases:
         check_parameters(case, parameters)
     results, failures = [], []
