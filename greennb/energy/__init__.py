@@ -70,6 +70,9 @@ from greennb.energy._training_forecast import (
 )
 
 __all__ = [
+    "EnergyTotal",
+    "Pricing",
+    "total_energy",
     "ABSENT",
     "CODECARBON_LOG_LEVEL",
     "COUNTRY_ENV_VAR",
@@ -133,3 +136,5 @@ __all__ = [
     "water_footprint",
     "worst_status",
 ]
+from greennb.energy._pricing import Pricing
+from greennb.energy._totals import EnergyTotal, total_energy
