@@ -30,27 +30,22 @@ from pathlib import Path
 import pandas as pd
 
 from greennb import __version__
-from greennb.data._datasets import dataset_table, list_datasets, load_dataset, split_dataset
-from greennb.energy._carbon import (
+from greennb.data import dataset_table, list_datasets, load_dataset, split_dataset
+from greennb.energy import (
     DEFAULT_PUE,
+    EnergyResult,
     carbon_emissions,
+    configure,
     default_country,
     facility_energy,
     grid_carbon_intensity,
     list_countries,
+    track,
 )
-from greennb.energy._tracking import EnergyResult, configure, track
 from greennb.errors import InvalidValueError
-from greennb.fairness._sri import SRIResult, social_responsibility_index
-from greennb.models._registry import list_models, make_model
-from greennb.runs._store import (
-    RunFailed,
-    RunResult,
-    case_parameters,
-    list_cases,
-    notebook_path,
-    run_cases,
-)
+from greennb.fairness import SRIResult, social_responsibility_index
+from greennb.models import list_models, make_model
+from greennb.runs import RunFailed, RunResult, case_parameters, list_cases, notebook_path, run_cases
 
 DEFAULT_DEMO_DATASET = "hmda"
 DEFAULT_DEMO_MODEL = "logistic"
@@ -369,7 +364,7 @@ def _command_list() -> None:
 
 
 def _command_report(args: argparse.Namespace) -> int:
-    from greennb.report._report import MARKDOWN_COLUMNS, collect_runs, write_report
+    from greennb.report import MARKDOWN_COLUMNS, collect_runs, write_report
 
     try:
         out = write_report(args.runs_dir, args.out)

@@ -15,7 +15,7 @@ Provenance, licences, units and caveats of every dataset are in
 
 Examples
 --------
->>> from greennb.data._datasets import load_dataset, split_dataset
+>>> from greennb.data import load_dataset, split_dataset
 >>> monica = load_dataset("monica")
 >>> monica.frame.shape
 (6367, 13)

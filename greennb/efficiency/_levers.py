@@ -48,7 +48,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from greennb.errors import InvalidTypeError, InvalidValueError, MissingDependencyError
-from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor, select_device
+from greennb.models import TorchMLPClassifier, TorchMLPRegressor, select_device
 
 __all__ = [
     "PRECISIONS",

@@ -26,7 +26,7 @@ from greennb.energy._tracking import (
     worst_status,
 )
 from greennb.errors import InvalidTypeError, InvalidValueError, StateError
-from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor
+from greennb.models import TorchMLPClassifier, TorchMLPRegressor
 
 #: Rows per batch when timing batch inference.
 DEFAULT_BATCH_SIZE = 1024

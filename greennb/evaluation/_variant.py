@@ -15,7 +15,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, mean_absolute_error
 from sklearn.pipeline import Pipeline
 
-from greennb.data._datasets import Dataset, Split
+from greennb.data import Dataset, Split
 from greennb.efficiency._levers import (
     _estimator_of,
     layer_shapes,
@@ -23,17 +23,18 @@ from greennb.efficiency._levers import (
     network_of,
     weight_sparsity,
 )
-from greennb.energy._carbon import carbon_emissions, facility_energy
-from greennb.energy._tracking import (
+from greennb.energy import (
     STATUS_UNAVAILABLE,
     EnergyResult,
     EnergySession,
+    carbon_emissions,
+    facility_energy,
     track,
     worst_status,
 )
 from greennb.errors import InvalidTypeError, InvalidValueError
+from greennb.fairness import SRIResult, social_responsibility_index
 from greennb.fairness._group_metrics import _index_label, group_metrics
-from greennb.fairness._sri import SRIResult, social_responsibility_index
 
 #: Rows per batch when timing batch inference.
 DEFAULT_BATCH_SIZE = 1024

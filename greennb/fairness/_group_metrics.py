@@ -37,7 +37,7 @@ from fairlearn.metrics import MetricFrame, count, selection_rate
 from sklearn.metrics import accuracy_score, mean_absolute_error
 
 from greennb.errors import FairnessWarning, InvalidValueError
-from greennb.models._quality import mean_absolute_percentage_error
+from greennb.models import mean_absolute_percentage_error
 
 __all__ = [
     "CLASSIFICATION_METRICS",

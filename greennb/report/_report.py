@@ -9,7 +9,7 @@ estimated), facility energy with PUE, emissions and the settings that priced the
 
 Examples
 --------
->>> from greennb.report._report import collect_runs, write_report  # doctest: +SKIP
+>>> from greennb.report import collect_runs, write_report  # doctest: +SKIP
 >>> collect_runs()[["case", "model", "quality_metric", "quality", "sri"]]  # doctest: +SKIP
 >>> write_report()  # doctest: +SKIP
 PosixPath('papermill_runs/report')
@@ -31,9 +31,8 @@ import numpy as np
 import pandas as pd
 
 from greennb.errors import InvalidValueError
-from greennb.runs._record import read_metrics
-from greennb.runs._record import runs_root as default_runs_root
-from greennb.runs._store import list_runs
+from greennb.runs import list_runs, read_metrics
+from greennb.runs import runs_root as default_runs_root
 
 if TYPE_CHECKING:  # matplotlib and seaborn are imported when a figure is drawn
     import matplotlib.pyplot as plt
@@ -259,7 +258,7 @@ def _panels(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 def _tradeoff_panel(rows: pd.DataFrame, title: str, ax: plt.Axes) -> None:
-    from greennb.plots._plots import tradeoff_scatter
+    from greennb.plots import tradeoff_scatter
 
     metric = str(rows["quality_metric"].iloc[0])
     # R to 3 digits: seaborn's legend lists the distinct values of a few-valued hue.
@@ -321,7 +320,7 @@ def footprint_figure(table: pd.DataFrame) -> plt.Figure:
     """
     import matplotlib.pyplot as plt
 
-    from greennb.plots._plots import footprint_bars
+    from greennb.plots import footprint_bars
 
     height = 1.2 + 0.35 * table[["case", "model"]].drop_duplicates().shape[0]
     figure, (left, right) = plt.subplots(1, 2, figsize=(12.8, height), layout="constrained")

@@ -27,12 +27,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greennb.data._datasets import Dataset, Split
-from greennb.energy._carbon import DEFAULT_PUE, carbon_emissions, default_country, facility_energy
-from greennb.energy._tracking import EnergyResult, worst_status
-from greennb.energy._tracking import close_session as close_energy_session
+from greennb.data import Dataset, Split
+from greennb.energy import (
+    DEFAULT_PUE,
+    EnergyResult,
+    carbon_emissions,
+    default_country,
+    facility_energy,
+    worst_status,
+)
+from greennb.energy import close_session as close_energy_session
 from greennb.errors import InvalidValueError, StateError
-from greennb.fairness._sri import SRIResult
+from greennb.fairness import SRIResult
 
 SCHEMA_VERSION = "1.0"
 METRICS_FILE = "metrics.json"
@@ -143,7 +149,7 @@ def environment_info() -> dict[str, Any]:
         Python version, platform, CPU count, library versions and the accelerator that
         :func:`greennb.select_device` picks (CUDA, then MPS, then CPU).
     """
-    from greennb.models._torch_mlp import describe_device, select_device
+    from greennb.models import describe_device, select_device
 
     return {
         "python": platform.python_version(),

@@ -20,7 +20,7 @@ always a complete run.
 
 Examples
 --------
->>> from greennb.runs._store import list_cases, run_case  # doctest: +SKIP
+>>> from greennb.runs import list_cases, run_case  # doctest: +SKIP
 >>> list_cases()  # doctest: +SKIP
 ['getting_started', 'smart_city', 'medical', 'finance']
 >>> result = run_case("finance", {"seed": 1}, progress=False)  # doctest: +SKIP
@@ -52,7 +52,7 @@ from typing import Any
 import pandas as pd
 
 from greennb._paths import shipped_folder
-from greennb.energy._carbon import carbon_emissions, facility_energy, grid_carbon_intensity
+from greennb.energy import carbon_emissions, facility_energy, grid_carbon_intensity
 from greennb.errors import InvalidValueError, RunFailed
 from greennb.runs._record import METRICS_FILE, read_metrics
 from greennb.runs._record import runs_root as default_runs_root
