@@ -29,7 +29,7 @@ from greennb.data._datasets import (
     split_dataset,
 )
 
-REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 NAMES = [
     "chicago_ridership",
     "covid_testing",

@@ -20,7 +20,7 @@ import pytest
 from greennb.runs import _store as runs
 from greennb.runs._record import read_metrics
 
-FIXTURES = Path(__file__).parent / "notebooks"
+FIXTURES = Path(__file__).resolve().parents[1] / "notebooks"
 RUN_NAME = re.compile(r"^\d{8}T\d{6}_\d{6}Z-[0-9a-f]{8}$")
 
 

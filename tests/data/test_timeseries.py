@@ -8,10 +8,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.exceptions import NotFittedError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from greennb import facility_energy, load_dataset, split_dataset
+from greennb import load_dataset, split_dataset
 from greennb.data._timeseries import (
     BAD_DAYS_MSG,
     BAD_LAGS_MSG,
@@ -23,8 +21,6 @@ from greennb.data._timeseries import (
     recent_period,
     with_lag_features,
 )
-from greennb.models import SeasonalNaiveForecaster, forecast_metrics
-from greennb.plots._plots import facility_breakdown, forecast_vs_actual, group_error_bars
 
 matplotlib.use("Agg")
 
@@ -210,109 +206,3 @@ def test_setups_never_look_closer_than_the_horizon(name):
 def test_unknown_forecast_dataset_lists_the_valid_names():
     with pytest.raises(ValueError, match=r"Unknown forecast dataset 'hmda'\. Valid names: chicago"):
         forecast_setup("hmda")
-
-
-# --------------------------------------------------------------------------- baseline
-
-
-def test_seasonal_naive_predicts_the_lag_column_of_a_frame():
-    X = pd.DataFrame(
-        {"day_of_week": pd.Categorical(["Mon", "Tue"]), "load_lag7": [4.0, 5.5], "t": [1, 2]}
-    )
-    model = SeasonalNaiveForecaster(lag_column="load_lag7").fit(X, [4.2, 5.0])
-    np.testing.assert_array_equal(model.predict(X), [4.0, 5.5])
-    assert model.n_features_in_ == 3
-    assert list(model.feature_names_in_) == ["day_of_week", "load_lag7", "t"]
-
-
-def test_seasonal_naive_by_position_on_an_array():
-    X = np.array([[1.0, 10.0], [2.0, 20.0]])
-    np.testing.assert_array_equal(
-        SeasonalNaiveForecaster(lag_column=-1).fit(X).predict(X), [10, 20]
-    )
-
-
-def test_seasonal_naive_on_chicago_scores_the_shipped_lag():
-    chicago = recent_period(load_dataset("chicago_ridership"), days=60)
-    split = split_dataset(chicago, test_size=0.25)
-    model = SeasonalNaiveForecaster(lag_column="ridership_lag14").fit(split.X_train, split.y_train)
-    scores = forecast_metrics(split.y_test, model.predict(split.X_test))
-    expected = np.mean(np.abs(split.y_test.to_numpy() - split.X_test["ridership_lag14"].to_numpy()))
-    assert scores["mae"] == pytest.approx(expected)
-
-
-def test_seasonal_naive_errors_name_the_column_and_the_choices():
-    X = pd.DataFrame({"a": [1.0, np.nan, np.nan], "b": [1.0, 2.0, 3.0]})
-    with pytest.raises(
-        ValueError, match=r"lag_column 'a' has 2 missing value\(s\), the first at row 1"
-    ):
-        SeasonalNaiveForecaster(lag_column="a").fit(X)
-    with pytest.raises(ValueError, match=r"lag_column 'c' is not a column of X; columns: a, b"):
-        SeasonalNaiveForecaster(lag_column="c").fit(X)
-    with pytest.raises(ValueError, match=r"lag_column 5 must be a column name .* range\(-2, 2\)"):
-        SeasonalNaiveForecaster(lag_column=5).fit(X)
-    with pytest.raises(ValueError, match=r"lag_column None must be a column name"):
-        SeasonalNaiveForecaster().fit(X)
-    with pytest.raises(ValueError, match=r"y has 2 values but X has 3 rows"):
-        SeasonalNaiveForecaster(lag_column="b").fit(X, [1.0, 2.0])
-    with pytest.raises(NotFittedError):
-        SeasonalNaiveForecaster(lag_column="b").predict(X)
-    fitted = SeasonalNaiveForecaster(lag_column="b").fit(X)
-    with pytest.raises(ValueError, match=r"feature names"):
-        fitted.predict(X.rename(columns={"a": "z"}))
-
-
-# A seasonal-naive forecast ignores y and every column but its lag: by design it neither
-# learns a regression (check_regressors_train) nor minds NaN in columns it does not read.
-EXPECTED_FAILED_CHECKS = {
-    "check_regressors_train": "ignores y and the other features by design",
-    "check_estimators_nan_inf": "NaN outside lag_column is never read, so it is allowed",
-}
-
-
-@parametrize_with_checks(
-    [SeasonalNaiveForecaster(lag_column=0)],
-    expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
-)
-def test_seasonal_naive_follows_the_scikit_learn_contract(estimator, check):
-    check(estimator)
-
-
-# --------------------------------------------------------------------------- scores
-
-
-def test_forecast_metrics_by_hand():
-    scores = forecast_metrics([2.0, 4.0, 0.0], [1.0, 5.0, 3.0])
-    assert scores["mae"] == pytest.approx(5 / 3)
-    assert scores["rmse"] == pytest.approx(math.sqrt(11 / 3))
-    assert scores["mape"] == pytest.approx((1 / 2 + 1 / 4) / 2)  # the zero target is left out
-    assert scores["r2"] == pytest.approx(1 - 11 / 8)  # SS_res 11, SS_tot 8
-
-
-# --------------------------------------------------------------------------- plots
-
-
-def test_facility_breakdown_bars_are_the_parts_in_the_unit():
-    facility = facility_energy(0.002, pue=1.5, cooling_share=0.6)
-    ax = facility_breakdown(facility, unit="Wh", status="estimated")
-    heights = [patch.get_height() for patch in ax.patches]
-    assert heights == pytest.approx([2.0, 0.4, 0.6])
-    assert ax.get_ylabel() == "energy (Wh)"
-    assert "E_total = 3 Wh at PUE 1.5" in ax.get_title()
-    assert ax.get_title().endswith(", estimated")
-    with pytest.raises(ValueError, match=r"Unknown energy unit 'J'; valid units: kWh, Wh, mWh"):
-        facility_breakdown(facility, unit="J")
-
-
-def test_forecast_vs_actual_and_group_errors():
-    times = pd.date_range("2024-01-01", periods=3, freq="D")
-    ax = forecast_vs_actual(times, [1.0, 2.0, 3.0], {"naive": [1.0, 1.0, 2.0]}, unit="GW")
-    assert ax.get_ylabel() == "value (GW)" and len(ax.get_lines()) >= 2
-    with pytest.raises(ValueError, match=r"predictions\['naive'\] has 2 values but there are 3"):
-        forecast_vs_actual(times, [1.0, 2.0, 3.0], {"naive": [1.0, 2.0]})
-    table = pd.DataFrame({"model": ["a", "a"], "zone": ["x", "y"], "mape": [0.1, 0.2]})
-    ax = group_error_bars(table, group="zone", metric="mape")
-    assert [p.get_height() for p in ax.patches][:2] == pytest.approx([0.1, 0.2])
-    assert ax.get_ylabel() == "MAPE (fraction of the actual value)"
-    with pytest.raises(ValueError, match=r"group_error_bars needs the columns"):
-        group_error_bars(table, group="station")

@@ -1,0 +1,124 @@
+"""Mitigation wrappers over fairlearn and the fairness-cost table."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from greennb.data._datasets import load_dataset, split_dataset
+from greennb.evaluation._tables import fairness_cost_table, models_table
+from greennb.fairness._group_metrics import FairnessWarning
+from greennb.fairness._mitigation import (
+    mitigate,
+)
+from greennb.fairness._sri import social_responsibility_index
+from greennb.models._registry import make_model
+from greennb.runs._record import RunRecord
+
+
+def _selection_ratio(y_true, y_pred, groups, pos_label) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FairnessWarning)
+        sri = social_responsibility_index(
+            y_true, y_pred, groups, metric="demographic_parity", pos_label=pos_label
+        )
+    return sri.fairness_score
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    """Two groups whose scores differ: group 'b' is selected far less often."""
+    rng = np.random.default_rng(0)
+    n = 600
+    group = rng.choice(np.array(["a", "b"]), size=n, p=[0.6, 0.4])
+    x = rng.normal(size=n) + np.where(group == "a", 0.8, -0.8)
+    X = np.column_stack([x, rng.normal(size=n)])
+    y = (x + 0.5 * rng.normal(size=n) > 0).astype(int)
+    return X, y, group
+
+
+@pytest.fixture(scope="module")
+def hmda():
+    data = load_dataset("hmda")
+    split = split_dataset(data, random_state=0)
+    base = make_model("logistic", task="classification").fit(split.X_train, split.y_train)
+    return data, split, base
+
+
+# --------------------------------------------------------------------------- cost table
+
+
+def _entry(name, r, kwh, grams, accuracy=0.9, label="demographic_parity"):
+    return {
+        "name": name,
+        "quality": {"accuracy": accuracy},
+        "fairness": {label: {"value": r, "fairness_score": 0.8 * r, "bar": 0.8}},
+        "energy_total": {"energy_kwh": kwh, "status": "estimated"},
+        "carbon": {"total_kwh": 1.56 * kwh, "emissions_g": grams},
+    }
+
+
+def test_fairness_cost_table_matches_hand_computed_values():
+    entries = [
+        _entry("logistic", 1.00, 0.002, 1.0, accuracy=0.90),
+        _entry("logistic+eg", 1.25, 0.012, 6.0, accuracy=0.88),
+        _entry("logistic+to", 0.95, 0.003, 1.5, accuracy=0.89),
+    ]
+    table = fairness_cost_table(
+        entries, baselines={"logistic+eg": "logistic", "logistic+to": "logistic"}
+    ).set_index("model")
+    eg = table.loc["logistic+eg"]
+    assert eg["delta_R"] == pytest.approx(0.25)
+    assert eg["extra_kwh"] == pytest.approx(0.010)
+    assert eg["extra_g_co2e"] == pytest.approx(5.0)
+    assert eg["extra_kwh_per_point"] == pytest.approx(0.010 / 25)  # 25 points of 0.01
+    assert eg["extra_g_co2e_per_point"] == pytest.approx(0.2)
+    assert eg["delta_accuracy"] == pytest.approx(-0.02)
+    assert eg["energy_status"] == "estimated"
+    to = table.loc["logistic+to"]
+    assert to["delta_R"] == pytest.approx(-0.05)
+    assert math.isnan(to["extra_kwh_per_point"])  # R fell: no cost per point gained
+    per_tenth = fairness_cost_table(entries, baselines={"logistic+eg": "logistic"}, point=0.1)
+    assert per_tenth.loc[0, "extra_kwh_per_point"] == pytest.approx(0.010 / 2.5)
+
+
+def test_fairness_cost_table_bad_input():
+    entries = [_entry("a", 1.0, 0.1, 1.0), _entry("b", 1.1, 0.2, 2.0, label="equal_opportunity")]
+    with pytest.raises(ValueError, match=r"No model entry named 'c'; models in the entries: a, b"):
+        fairness_cost_table(entries, baselines={"c": "a"})
+    with pytest.raises(ValueError, match="pass fairness=<label>"):
+        fairness_cost_table(entries, baselines={"b": "a"})
+    with pytest.raises(ValueError, match="has no fairness entry 'equal_opportunity'"):
+        fairness_cost_table(entries, baselines={"b": "a"}, fairness="equal_opportunity")
+    with pytest.raises(ValueError, match="no quality metric 'auc'; its metrics: accuracy"):
+        models_table(entries, quality="auc")
+    with pytest.raises(ValueError, match="point must be a number > 0"):
+        fairness_cost_table(entries, baselines={}, point=0)
+
+
+def test_cost_table_reads_run_record_entries(tmp_path, synthetic):
+    X, y, group = synthetic
+    record = RunRecord("finance", parameters={"seed": 0}, run_dir=tmp_path, country="FRA")
+    base = LogisticRegression().fit(X, y).predict(X)
+    fair = mitigate(LogisticRegression(), X, y, sensitive_features=group, random_state=0)
+    entries = []
+    for name, y_pred in (
+        ("lr", base),
+        ("lr-threshold_optimizer", fair.predict(X, sensitive_features=group)),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FairnessWarning)
+            sri = social_responsibility_index(y, y_pred, group, pos_label=1)
+        accuracy = float(np.mean(y_pred == y))
+        entries.append(record.add_model(name, quality={"accuracy": accuracy}, fairness=sri))
+    table = fairness_cost_table(entries, baselines={"lr-threshold_optimizer": "lr"})
+    row = table.iloc[0]
+    assert row["fairness_metric"] == "demographic_parity"
+    assert row["R_after"] > row["R_before"]
+    assert math.isnan(row["extra_kwh"])  # no energy phases recorded: unknown, not zero
+    json.dumps(models_table(entries).to_dict(orient="records"))
