@@ -1,7 +1,7 @@
 """Every case notebook in notebooks/ runs in quick mode through the runner and records honestly.
 
 One test per notebook (parametrized), so pytest-xdist spreads them over its workers. Each
-executes the notebook with :func:`greennb.runs.run_case`, exactly as ``greennb run`` does, into
+executes the notebook with :func:`greennb.run_case`, exactly as ``greennb run`` does, into
 a temporary run store, and checks the run record it wrote.
 """
 
@@ -10,14 +10,17 @@ from __future__ import annotations
 import ast
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
 
-from greennb.runs import _store as runs
-from greennb.runs._record import read_metrics
+from greennb.runs import notebook_path, read_metrics, run_case
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS_DIR_ENV = "GREENNB_NOTEBOOKS_DIR"
+PARAMS_FILE = "params.json"
+NOTEBOOK_PATTERN = re.compile(r"^(?P<number>\d+)_(?P<case>[A-Za-z0-9][A-Za-z0-9_]*)\.ipynb$")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 #: Longest a single cell may run in quick mode before the test fails instead of hanging (s).
 CELL_TIMEOUT_S = 300
@@ -27,7 +30,7 @@ def _repository_cases() -> list:
     found = sorted(
         (int(match["number"]), match["case"])
         for path in NOTEBOOKS.glob("*.ipynb")
-        if (match := runs.NOTEBOOK_PATTERN.match(path.name))
+        if (match := NOTEBOOK_PATTERN.match(path.name))
     )
     if not found:
         return [pytest.param(None, marks=pytest.mark.skip(reason="no notebooks in notebooks/ yet"))]
@@ -70,7 +73,7 @@ def _check_model(model: dict, cpu_only: bool) -> None:
 
 
 def _parameters_source(case: str) -> str:
-    notebook = json.loads(runs.notebook_path(case).read_text(encoding="utf-8"))
+    notebook = json.loads(notebook_path(case).read_text(encoding="utf-8"))
     (cell,) = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
     return "".join(cell["source"])
 
@@ -85,11 +88,11 @@ def test_every_parameter_is_visible_to_papermill(case, monkeypatch):
     """
     from papermill import inspect_notebook
 
-    monkeypatch.setenv(runs.NOTEBOOKS_DIR_ENV, str(NOTEBOOKS))
+    monkeypatch.setenv(NOTEBOOKS_DIR_ENV, str(NOTEBOOKS))
     tree = ast.parse(_parameters_source(case))
     assigned = [node.target.id for node in tree.body if isinstance(node, ast.AnnAssign)]
     assert len(assigned) == len(tree.body), f"{case}: every line must be `name: type = value`"
-    seen = inspect_notebook(str(runs.notebook_path(case)))
+    seen = inspect_notebook(str(notebook_path(case)))
     hidden = [name for name in assigned if name not in seen]
     assert not hidden, f"{case}: papermill cannot read {hidden}; avoid '=' in their help comments"
     for name in assigned:
@@ -100,8 +103,8 @@ def test_every_parameter_is_visible_to_papermill(case, monkeypatch):
 def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
     case, tmp_path, monkeypatch, cpu_only
 ):
-    monkeypatch.setenv(runs.NOTEBOOKS_DIR_ENV, str(NOTEBOOKS))
-    result = runs.run_case(
+    monkeypatch.setenv(NOTEBOOKS_DIR_ENV, str(NOTEBOOKS))
+    result = run_case(
         case, {"quick": True}, runs_root=tmp_path, progress=False, timeout=CELL_TIMEOUT_S
     )
     metrics = read_metrics(result.path)  # validates the schema
@@ -112,7 +115,7 @@ def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
     assert metrics["figures"], f"{case} saves no figure through its RunRecord"
     for figure in metrics["figures"]:
         assert (result.path / figure).read_bytes().startswith(PNG_MAGIC), figure
-    params = json.loads((result.path / runs.PARAMS_FILE).read_text())
+    params = json.loads((result.path / PARAMS_FILE).read_text())
     recorded = {k: v for k, v in metrics["parameters"].items() if k != "run_dir"}
     assert recorded == params == result.parameters
     assert any(p.name.startswith("emissions") for p in result.path.glob("*.csv"))
