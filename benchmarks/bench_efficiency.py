@@ -47,7 +47,8 @@ import torch
 from sklearn.metrics import accuracy_score
 
 import greennb as gnb
-from greennb import efficiency, footprint
+from greennb import efficiency, energy
+from greennb.evaluation import evaluate_variant, variant_table
 
 CASES = ("monica", "hmda")
 SMALL = (64, 32)
@@ -199,8 +200,8 @@ def part_forecast(args) -> list[dict]:
                 device="cpu",
                 random_state=repeat,
             )
-            report = footprint.fit_with_energy_forecast(model, split.X_train, split.y_train)
-            plain = footprint.training_energy_outcome(
+            report = energy.fit_with_energy_forecast(model, split.X_train, split.y_train)
+            plain = energy.training_energy_outcome(
                 report.epochs, planned_epochs=20, warmup_epochs=0
             )
             rows.append(
@@ -241,10 +242,10 @@ def part_variants(args) -> list[dict]:
             "bfloat16": efficiency.mixed_precision(teacher),
         }
         evaluations = [
-            footprint.evaluate_variant(model, split, dataset=data, name=name)
+            evaluate_variant(model, split, dataset=data, name=name)
             for name, model in variants.items()
         ]
-        table = footprint.variant_table(evaluations)
+        table = variant_table(evaluations)
         columns = [
             "variant",
             "parameters",
@@ -304,7 +305,7 @@ def main() -> None:
         results[name] = parts[name](args)
         print(f"== {name}: after {time.perf_counter() - started:.0f} s, {load()}", flush=True)
         results[f"{name}_load_after"] = load()
-    gnb.close_session()
+    energy.close_session()
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=2)
