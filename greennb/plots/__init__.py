@@ -1,25 +1,42 @@
-"""Figures for the notebooks: energy, fairness, efficiency, forecasts; units and intervals."""
+"""The notebooks' figures: energy, fairness, trade-offs and forecasts, with units and intervals.
 
-from greennb.plots._plots import (
-    ENERGY_UNITS,
+Every figure takes ``ax=None`` (a new figure when None), labels its axes with units, sets a
+title and returns the Axes; save one into a run with :meth:`greennb.runs.RunRecord.save_figure`.
+
+- ``_axes``: what the figures share (a fresh Axes, the column check, the unit tables
+  :data:`ENERGY_UNITS` and :data:`MASS_UNITS`).
+- ``_energy``: :func:`energy_table`, :func:`energy_bars`, :func:`facility_breakdown`,
+  :func:`scenario_heatmap`, :func:`grid_carbon_bars`, :func:`footprint_bars`
+  (:data:`FOOTPRINT_VALUES`).
+- ``_fairness``: :func:`group_bars`, :func:`group_rate_bars`, :func:`group_error_bars`,
+  :func:`calibration_curves`.
+- ``_tradeoffs``: :func:`tradeoff_scatter`, :func:`pareto_optimal`, :func:`pareto_frontier`,
+  :func:`variant_group_bars`, :func:`group_change_bars`.
+- ``_forecasts``: :func:`forecast_vs_actual`, :func:`training_energy_curve`.
+"""
+
+from greennb.plots._axes import ENERGY_UNITS, MASS_UNITS
+from greennb.plots._energy import (
     FOOTPRINT_VALUES,
-    MASS_UNITS,
-    calibration_curves,
     energy_bars,
     energy_table,
     facility_breakdown,
     footprint_bars,
-    forecast_vs_actual,
     grid_carbon_bars,
+    scenario_heatmap,
+)
+from greennb.plots._fairness import (
+    calibration_curves,
     group_bars,
-    group_change_bars,
     group_error_bars,
     group_rate_bars,
+)
+from greennb.plots._forecasts import forecast_vs_actual, training_energy_curve
+from greennb.plots._tradeoffs import (
+    group_change_bars,
     pareto_frontier,
     pareto_optimal,
-    scenario_heatmap,
     tradeoff_scatter,
-    training_energy_curve,
     variant_group_bars,
 )
 
@@ -30,7 +47,6 @@ __all__ = [
     "calibration_curves",
     "energy_bars",
     "energy_table",
-    "training_energy_curve",
     "facility_breakdown",
     "footprint_bars",
     "forecast_vs_actual",
@@ -43,5 +59,6 @@ __all__ = [
     "pareto_optimal",
     "scenario_heatmap",
     "tradeoff_scatter",
+    "training_energy_curve",
     "variant_group_bars",
 ]

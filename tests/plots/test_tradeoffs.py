@@ -1,23 +1,16 @@
-"""Tests of the trade-off figures of greennb.plots: Pareto front, per-group change, grid carbon.
+"""Trade-off figures: scatter, Pareto front, per-variant and per-group change bars.
 
 The tables are built by hand so that every expected value is known; no model is trained.
 """
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-import greennb as gnb
 from greennb import plots
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from greennb.plots._tradeoffs import NO_ROWS_MSG
 
 
 @pytest.fixture
@@ -33,6 +26,18 @@ def variants():
         },
         index=[10, 11, 12, 13, 14, 15, 16],
     )
+
+
+def test_tradeoff_scatter_annotates_and_labels_kwh():
+    table = pd.DataFrame(
+        {"model": ["a", "b"], "energy_kwh": [1.0, 2.0], "accuracy": [0.8, 0.9], "sri": [1, 0.5]}
+    )
+    ax = plots.tradeoff_scatter(table)
+    assert {text.get_text() for text in ax.texts} == {"a", "b"}
+    assert ax.get_xlabel() == "energy (kWh)" and ax.get_ylabel() == "accuracy"
+    assert ax.get_title() == "Trade-off: accuracy vs energy, coloured by sri"
+    with pytest.raises(ValueError, match="tradeoff_scatter needs the columns"):
+        plots.tradeoff_scatter(table, y="mae")
 
 
 def test_pareto_optimal_marks_exactly_the_undominated_rows(variants):
@@ -83,6 +88,17 @@ def groups():
     return pd.DataFrame(rows)
 
 
+def test_variant_group_bars_draws_one_metric(groups):
+    ax = plots.variant_group_bars(groups, metric="accuracy")
+    heights = sorted(round(bar.get_height(), 6) for bar in ax.patches if bar.get_width() > 0)
+    assert heights == [0.7, 0.8, 0.85, 0.88, 0.9, 0.91]
+    assert ax.get_ylabel() == "accuracy (fraction)" and ax.get_xlabel() == "model variant"
+    with pytest.raises(
+        ValueError, match=r"needs the columns \['mae'\]; the table has \['accuracy'"
+    ):
+        plots.variant_group_bars(groups, metric="mae")
+
+
 def test_group_change_bars_shows_points_against_the_baseline(groups):
     ax = plots.group_change_bars(groups, baseline="teacher")
     heights = sorted(round(bar.get_height(), 6) for bar in ax.patches if bar.get_width() > 0)
@@ -95,34 +111,14 @@ def test_group_change_bars_shows_points_against_the_baseline(groups):
 
 
 def test_group_change_bars_names_the_valid_choices(groups):
-    with pytest.raises(ValueError, match=r"variant='fp16'; valid values: \['int8', 'student'"):
+    valid = ["int8", "student", "teacher"]
+    message = NO_ROWS_MSG.format(
+        what="group_change_bars", name="variant", value="fp16", valid=valid
+    )
+    with pytest.raises(ValueError) as raised:
         plots.group_change_bars(groups, baseline="fp16")
+    assert str(raised.value) == message
     with pytest.raises(ValueError, match=r"metric='f1'; valid values: \['accuracy', 'tpr'\]"):
         plots.group_change_bars(groups, baseline="teacher", metric="f1")
     with pytest.raises(ValueError, match="group_change_bars needs the columns"):
         plots.group_change_bars(groups.drop(columns="count"), baseline="teacher")
-
-
-def test_grid_carbon_bars_reprices_on_each_grid():
-    pricing = dict(countries=["SWE", "IND"], pues=[1.5], renewable_shares=[0.0])
-    table = pd.concat(
-        [
-            gnb.carbon_scenarios(kwh, **pricing).assign(variant=name)
-            for name, kwh in {"teacher": 0.002, "student": 0.0005}.items()
-        ],
-        ignore_index=True,
-    )
-    ax = plots.grid_carbon_bars(table, unit="mg", log_y=True)
-    heights = sorted(bar.get_height() for bar in ax.patches if bar.get_width() > 0)
-    expected = sorted(
-        1000 * 1.5 * kwh * gnb.grid_carbon_intensity(country)
-        for kwh in (0.002, 0.0005)
-        for country in ("SWE", "IND")
-    )
-    assert heights == pytest.approx(expected)
-    swe = f"SWE ({gnb.grid_carbon_intensity('SWE'):.0f} g/kWh)"
-    assert swe in {text.get_text() for text in ax.get_legend().get_texts()}
-    assert ax.get_yscale() == "log" and ax.get_ylabel() == "emissions (mg CO2e)"
-    assert "PUE 1.5" in ax.get_title() and "2 grids" in ax.get_title()
-    with pytest.raises(ValueError, match="Unknown mass unit 't'; valid units: kg, g, mg"):
-        plots.grid_carbon_bars(table, unit="t")

@@ -1,0 +1,239 @@
+"""Trade-off figures: quality against energy, the Pareto front, and per-group lever costs.
+
+Quality is drawn against energy coloured by the SRI, with the Pareto front of the two; the
+variant figures show what an efficiency lever (quantization, pruning, distillation) does to
+each group. Costs are energies (kWh, or Wh per 1,000 predictions); qualities and per-group
+metrics are fractions unless the metric is an error in the target's unit (MAE).
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from greennb.errors import InvalidValueError
+from greennb.plots._axes import NO_COLUMNS_MSG, _axes, _require, _words
+
+NO_ROWS_MSG = "{what} found no rows for {name}={value!r}; valid values: {valid}."
+
+
+def tradeoff_scatter(
+    table: pd.DataFrame,
+    *,
+    x: str = "energy_kwh",
+    y: str = "accuracy",
+    hue: str = "sri",
+    label: str | None = "model",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Scatter of quality against energy, coloured by the social responsibility index.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model or run.
+    x, y, hue : str
+        Columns for energy (kWh), quality and colour (R).
+    label : str, optional
+        Column whose values annotate the points.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    _require(table, [x, y, hue], "tradeoff_scatter")
+    ax = _axes(ax)
+    sns.scatterplot(data=table, x=x, y=y, hue=hue, palette="viridis", s=80, ax=ax)
+    if label and label in table.columns:
+        for _, row in table.iterrows():
+            ax.annotate(
+                str(row[label]), (row[x], row[y]), textcoords="offset points", xytext=(4, 4)
+            )
+    ax.set(
+        xlabel=_words(x).replace("kwh", "(kWh)"),
+        ylabel=_words(y),
+        title=f"Trade-off: {_words(y)} vs energy, coloured by {hue}",
+    )
+    return ax
+
+
+def pareto_optimal(table: pd.DataFrame, *, x: str, y: str) -> pd.Series:
+    """Mark the rows on the Pareto front of low ``x`` (a cost) and high ``y`` (a quality).
+
+    A row is Pareto-optimal when no other row is at least as cheap and at least as good, and
+    strictly better in one of the two (identical rows are all optimal). Rows with a missing
+    ``x`` or ``y`` are not on the front and dominate nothing. Written here because no installed
+    library computes a two-objective front; it is a pairwise comparison of the rows.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model or variant.
+    x, y : str
+        Columns of the cost (lower is better, e.g. energy in Wh) and the quality (higher is
+        better, e.g. accuracy as a fraction).
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``table``'s index; True on the front.
+    """
+    _require(table, [x, y], "pareto_optimal")
+    values = table[[x, y]].apply(pd.to_numeric, errors="coerce").dropna()
+    cost, quality = values[x].to_numpy()[:, None], values[y].to_numpy()[:, None]
+    # dominated[i]: some row j costs <= and scores >= row i, and is strictly better in one.
+    no_worse = (cost.T <= cost) & (quality.T >= quality)
+    better = (cost.T < cost) | (quality.T > quality)
+    dominated = (no_worse & better).any(axis=1)
+    optimal = pd.Series(False, index=table.index)
+    optimal.loc[values.index[~dominated]] = True
+    return optimal
+
+
+def pareto_frontier(
+    table: pd.DataFrame,
+    *,
+    x: str,
+    y: str = "accuracy",
+    hue: str = "sri",
+    label: str | None = "variant",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    hue_label: str | None = None,
+    log_x: bool = False,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Quality against a cost, coloured by the SRI, with the Pareto front drawn as a step line.
+
+    Points on the front (:func:`pareto_optimal`) are circled; a point off the front is beaten
+    by another that costs no more and scores at least as well.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per model or variant.
+    x : str
+        Column of the cost, e.g. ``"inference_wh_per_1000"`` (Wh per 1,000 predictions).
+    y, hue : str
+        Columns of the quality (fraction) and of the colour (the SRI R).
+    label : str, optional
+        Column whose values annotate the points.
+    xlabel, ylabel : str, optional
+        Axis labels with units; default the column names.
+    hue_label : str, optional
+        Title of the colour legend; default the column name.
+    log_x : bool, default False
+        Logarithmic cost axis, for costs that span orders of magnitude.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    _require(table, [x, y, hue], "pareto_frontier")
+    ax = tradeoff_scatter(table, x=x, y=y, hue=hue, label=label, ax=ax)
+    front = table[pareto_optimal(table, x=x, y=y)].sort_values(x)
+    ax.step(front[x], front[y], where="post", color="grey", linestyle="--", label="Pareto front")
+    ax.scatter(front[x], front[y], s=220, facecolors="none", edgecolors="grey")
+    if log_x:
+        ax.set_xscale("log")
+    ax.legend(loc="best", fontsize="small", title=hue_label or hue)
+    ax.set(
+        xlabel=xlabel or _words(x),
+        ylabel=ylabel or _words(y),
+        title=f"Pareto front of {_words(y)} and cost (colour: {hue_label or hue})",
+    )
+    return ax
+
+
+def variant_group_bars(
+    table: pd.DataFrame, *, metric: str = "true_positive_rate", ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Per-group values of one metric for each model variant (grouped bars).
+
+    Shows whether an efficiency lever (quantization, pruning, distillation) costs some groups
+    more than others: compare each group's bars across the variants.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`greennb.evaluation.variant_group_table` (columns ``variant``,
+        ``group``, ``metric``, ``value``).
+    metric : str
+        The metric to show, e.g. ``"accuracy"``, ``"true_positive_rate"`` or ``"mae"``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+    """
+    _require(table, ["variant", "group", "metric", "value"], "variant_group_bars")
+    rows = table[table["metric"] == metric]
+    if rows.empty:
+        raise InvalidValueError(
+            NO_COLUMNS_MSG.format(
+                what=f"variant_group_bars(metric={metric!r})",
+                needed=[metric],
+                available=sorted(set(table["metric"])),
+            )
+        )
+    ax = _axes(ax)
+    sns.barplot(data=rows, x="variant", y="value", hue="group", ax=ax)
+    label = _words(metric)
+    unit = " (target unit)" if metric == "mae" else " (fraction)"
+    ax.set(
+        xlabel="model variant",
+        ylabel=label + unit,
+        title=f"{label.capitalize()} by group for each variant",
+    )
+    return ax
+
+
+def group_change_bars(
+    table: pd.DataFrame,
+    *,
+    baseline: str,
+    metric: str = "accuracy",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Change of a per-group metric of each variant against a baseline, in percentage points.
+
+    Shows whether a lever (quantization, pruning, distillation) costs some groups more than
+    others: a bar below zero is a group that lost. The legend gives each group's size, since
+    compression is known to hurt small groups first (Hooker et al. 2020).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`greennb.evaluation.variant_group_table` (columns ``variant``,
+        ``group``, ``count``, ``metric``, ``value``; fractions).
+    baseline : str
+        The variant the others are compared with (e.g. ``"teacher"``).
+    metric : str, default "accuracy"
+        A fraction metric of the table (``"accuracy"``, ``"true_positive_rate"``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw.
+
+    Raises
+    ------
+    ValueError
+        For missing columns, or a baseline or metric not in the table (the message lists the
+        valid values).
+    """
+    _require(table, ["variant", "group", "count", "metric", "value"], "group_change_bars")
+    for name, value in (("metric", metric), ("variant", baseline)):
+        if value not in set(table[name]):
+            valid = sorted(map(str, set(table[name])))
+            raise InvalidValueError(
+                NO_ROWS_MSG.format(what="group_change_bars", name=name, value=value, valid=valid)
+            )
+    rows = table[table["metric"] == metric]
+    base = rows[rows["variant"] == baseline].set_index("group")["value"]
+    changed = rows[rows["variant"] != baseline].assign(
+        change=lambda t: 100 * (t["value"] - t["group"].map(base)),
+        group=lambda t: t["group"].astype(str) + " (n=" + t["count"].astype(str) + ")",
+    )
+    ax = _axes(ax, figsize=(8.0, 4.0))
+    sns.barplot(data=changed, x="variant", y="change", hue="group", ax=ax)
+    ax.axhline(0, color="black", linewidth=0.8)
+    name = _words(metric)
+    ax.set(
+        xlabel="model variant",
+        ylabel=f"{name} change (percentage points)",
+        title=f"Per-group {name} of each variant minus {baseline}'s",
+    )
+    ax.tick_params(axis="x", labelrotation=20)
+    return ax

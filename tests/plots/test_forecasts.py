@@ -1,0 +1,33 @@
+"""Figures over time: forecast vs actual, and the training-energy forecast curve."""
+
+import pandas as pd
+import pytest
+
+from greennb import plots
+
+
+def test_forecast_vs_actual_draws_each_series_and_checks_lengths():
+    times = pd.date_range("2024-01-01", periods=3, freq="D")
+    ax = plots.forecast_vs_actual(times, [1.0, 2.0, 3.0], {"naive": [1.0, 1.0, 2.0]}, unit="GW")
+    assert ax.get_ylabel() == "value (GW)" and len(ax.get_lines()) >= 2
+    assert ax.get_title() == "Forecast vs actual"
+    with pytest.raises(ValueError, match=r"predictions\['naive'\] has 2 values but there are 3"):
+        plots.forecast_vs_actual(times, [1.0, 2.0, 3.0], {"naive": [1.0, 2.0]})
+
+
+def test_training_energy_curve_marks_the_forecast_and_the_planned_end():
+    table = pd.DataFrame(
+        {
+            "epoch": [1, 2, 3],
+            "cumulative_energy_wh": [1.0, 2.0, 3.0],
+            "forecast_energy_wh": [1.0, 2.1, 3.2],
+            "measured_for_forecast": [True, True, False],
+        }
+    )
+    ax = plots.training_energy_curve(table, planned_epochs=5)
+    labels = {text.get_text() for text in ax.get_legend().get_texts()}
+    assert {"measured", "forecast", "forecast made (epoch 2)", "planned end"} <= labels
+    assert ax.get_ylabel() == "cumulative computation energy (Wh)"
+    assert ax.get_title() == "Training energy: measured vs forecast after 2 epoch(s)"
+    with pytest.raises(ValueError, match="training_energy_curve needs the columns"):
+        plots.training_energy_curve(table.drop(columns="epoch"))
