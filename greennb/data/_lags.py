@@ -1,4 +1,4 @@
-"""Forecasting helpers for the smart-city case: lag features, a seasonal-naive baseline, scores.
+"""Lag features without leakage, and the recent-period subsample of a forecast dataset.
 
 A forecast may only use what is known when it is made. For a forecast ``k`` steps ahead, the
 target of ``k`` or more steps earlier is known; the target of the last ``k − 1`` steps is not.
@@ -6,18 +6,8 @@ target of ``k`` or more steps earlier is known; the target of the last ``k − 1
 timestamp, so a lag never reaches forward in time and never crosses from one group into
 another. :func:`with_lag_features` does the same for a forecast :class:`~greennb.data.Dataset`
 and adds the lags to its features; the smallest lag sets the forecast horizon.
-
-:class:`SeasonalNaiveForecaster` is the classic baseline of forecasting: predict the value one
-season earlier, read from a lag column of the feature table. It receives the same feature
-table as the machine-learning models, so every model sees the same information; the models see
-the lag *and* everything else (calendar, weather, other lags), so they can at least learn the
-baseline.
-
-:data:`FORECAST_SETUPS` holds, per smart-city dataset, the lags, the baseline's lag column, the
-equity group and the horizon; :func:`load_forecast_dataset` loads a dataset with them.
 :func:`recent_period` keeps the most recent days of a forecast dataset (the quick,
-classroom-fast configuration of the notebooks), and :func:`forecast_metrics` scores a forecast
-(MAE, RMSE, MAPE, R²) with scikit-learn's metrics and greennb's zero-safe MAPE.
+classroom-fast configuration of the notebooks).
 
 Examples
 --------
@@ -31,23 +21,23 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from greennb.data._datasets import Dataset, load_dataset
+from greennb._validation import integer, is_integer, require_columns
+from greennb.data._checks import require_frame
+from greennb.data._dataset import Dataset, require_dataset
 from greennb.errors import InvalidTypeError, InvalidValueError
 
 LAG_COLUMN_TEMPLATE = "{column}_lag{lag}"
 """Name of a lag column, e.g. ``demand_lag48`` (48 steps earlier)."""
 
 # Error-message templates, kept here so that tests can match them.
-NOT_A_FRAME_MSG = "{what} must be a pandas DataFrame; got {type_name}."
-MISSING_COLUMN_MSG = "{role} column {column!r} is not in the frame. Available columns: {available}."
 NOT_DATETIME_MSG = "time column {column!r} must hold datetimes; got dtype {dtype}."
 BAD_LAGS_MSG = (
     "lags must be positive whole numbers of time steps (e.g. [48, 336] for one day and one "
@@ -72,52 +62,24 @@ NOT_FORECAST_MSG = (
     "{function} needs a forecast dataset with a time column; dataset {name!r} has task "
     "{task!r}. Forecast datasets: chicago_ridership, victoria_electricity."
 )
-BAD_DAYS_MSG = "days must be a positive whole number of days; got {value!r}."
-LAG_COLUMN_MISSING_MSG = (
-    "lag_column {column!r} is not a column of X; columns: {available}. Name the column that "
-    "holds the target one season earlier (e.g. 'ridership_lag14' or 'demand_lag336')."
-)
-LAG_INDEX_MSG = (
-    "lag_column {column!r} must be a column name (for a DataFrame) or an integer position in "
-    "range(-{n}, {n}); X has {n} columns."
-)
-LAG_NAN_MSG = (
-    "lag_column {column!r} has {count} missing value(s), the first at row {row}: those rows "
-    "have no value one season earlier. Drop them (with_lag_features(..., dropna=True) does) "
-    "before fitting or predicting."
-)
-EMPTY_X_MSG = "X has 0 rows (0 samples); a forecast needs at least one row."
-Y_LENGTH_MSG = "y has {n_y} values but X has {n_x} rows."
-UNKNOWN_FORECAST_MSG = "Unknown forecast dataset {name!r}. Valid names: {valid}."
+
+# What a step may be: a pandas offset string, or a time span (pandas.Timedelta is one).
+_STEP_TYPES = (str, datetime.timedelta, np.timedelta64)
 
 
 # --------------------------------------------------------------------------- checks
 
 
-def _require_frame(frame: Any, what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise InvalidTypeError(NOT_A_FRAME_MSG.format(what=what, type_name=type(frame).__name__))
-
-
-def _require_column(frame: pd.DataFrame, column: Any, role: str) -> None:
-    if column not in frame.columns:
-        available = ", ".join(map(str, frame.columns))
-        raise InvalidValueError(
-            MISSING_COLUMN_MSG.format(role=role, column=column, available=available)
-        )
-
-
 def _check_lags(lags: int | Sequence[int]) -> list[int]:
+    """Return the distinct lags, sorted; wrong types and non-positive lags are refused."""
     values = [lags] if isinstance(lags, numbers.Integral) else lags
     try:
         values = list(values)
     except TypeError:
-        raise InvalidValueError(BAD_LAGS_MSG.format(value=lags)) from None
-    valid = all(
-        isinstance(lag, numbers.Integral) and not isinstance(lag, bool) and lag > 0
-        for lag in values
-    )
-    if not values or not valid:
+        raise InvalidTypeError(BAD_LAGS_MSG.format(value=lags)) from None
+    if not all(is_integer(lag) for lag in values):
+        raise InvalidTypeError(BAD_LAGS_MSG.format(value=lags))
+    if not values or any(lag <= 0 for lag in values):
         raise InvalidValueError(BAD_LAGS_MSG.format(value=lags))
     return sorted({int(lag) for lag in values})
 
@@ -125,9 +87,11 @@ def _check_lags(lags: int | Sequence[int]) -> list[int]:
 def _time_step(times: pd.Series, column: str, step: Any) -> pd.Timedelta:
     """Return the given step, or the smallest gap between distinct times."""
     if step is not None:
+        if not isinstance(step, _STEP_TYPES):
+            raise InvalidTypeError(BAD_STEP_MSG.format(value=step))
         try:
             value = pd.Timedelta(step)
-        except (TypeError, ValueError):
+        except ValueError:
             raise InvalidValueError(BAD_STEP_MSG.format(value=step)) from None
         if pd.isna(value) or value <= pd.Timedelta(0):
             raise InvalidValueError(BAD_STEP_MSG.format(value=step))
@@ -153,6 +117,15 @@ def _check_unique_times(frame: pd.DataFrame, keys: list[str], time: str) -> None
         )
 
 
+def _check_forecast(dataset: Dataset, function: str) -> str:
+    require_dataset(dataset, function)
+    if dataset.task != "forecast" or dataset.time_column is None:
+        raise InvalidValueError(
+            NOT_FORECAST_MSG.format(function=function, name=dataset.name, task=dataset.task)
+        )
+    return dataset.time_column
+
+
 def lag_column_name(column: str, lag: int) -> str:
     """Return the name of the lag column, ``<column>_lag<lag>``.
 
@@ -169,9 +142,6 @@ def lag_column_name(column: str, lag: int) -> str:
         E.g. ``"demand_lag48"``.
     """
     return LAG_COLUMN_TEMPLATE.format(column=column, lag=lag)
-
-
-# --------------------------------------------------------------------------- lag features
 
 
 def add_lag_features(
@@ -214,12 +184,13 @@ def add_lag_features(
 
     Raises
     ------
-    TypeError
-        If ``frame`` is not a DataFrame.
-    ValueError
-        If a column is missing, ``time`` is not datetime, a lag is not a positive integer,
-        ``step`` is not a positive time span (or cannot be inferred), a (group, time) pair is
-        repeated, or a lag column already exists.
+    greennb.errors.InvalidTypeError
+        If ``frame`` is not a DataFrame, a lag is not an integer or ``step`` is neither a
+        string nor a time span.
+    greennb.errors.InvalidValueError
+        If a column is missing, ``time`` is not datetime, a lag is not positive, ``step`` is
+        not a positive time span (or cannot be inferred), a (group, time) pair is repeated,
+        or a lag column already exists.
 
     Examples
     --------
@@ -228,11 +199,11 @@ def add_lag_features(
     >>> add_lag_features(frame, "rides", 1, time="day", group="station")["rides_lag1"].tolist()
     [1.0, nan, 10.0, nan]
     """
-    _require_frame(frame, "frame")
-    _require_column(frame, column, "Lagged")
-    _require_column(frame, time, "Time")
+    require_frame(frame, "frame")
+    require_columns(frame, [column], role="Lagged")
+    require_columns(frame, [time], role="Time")
     if group is not None:
-        _require_column(frame, group, "Group")
+        require_columns(frame, [group], role="Group")
     if not pd.api.types.is_datetime64_any_dtype(frame[time]):
         raise InvalidValueError(NOT_DATETIME_MSG.format(column=time, dtype=frame[time].dtype))
     lag_steps = _check_lags(lags)
@@ -250,14 +221,6 @@ def add_lag_features(
         joined = frame[keys].merge(earlier, on=keys, how="left", validate="one_to_one")
         result[name] = joined[name].to_numpy(dtype=float)
     return result
-
-
-def _check_forecast(dataset: Dataset, function: str) -> str:
-    if dataset.task != "forecast" or dataset.time_column is None:
-        raise InvalidValueError(
-            NOT_FORECAST_MSG.format(function=function, name=dataset.name, task=dataset.task)
-        )
-    return dataset.time_column
 
 
 def with_lag_features(
@@ -296,7 +259,10 @@ def with_lag_features(
 
     Raises
     ------
-    ValueError
+    greennb.errors.InvalidTypeError
+        If ``dataset`` is not a :class:`~greennb.data.Dataset`, or for the reasons of
+        :func:`add_lag_features`.
+    greennb.errors.InvalidValueError
         If the dataset is not a forecast, or for the reasons of :func:`add_lag_features`.
     """
     time = _check_forecast(dataset, "with_lag_features")
@@ -325,123 +291,13 @@ def recent_period(dataset: Dataset, *, days: int) -> Dataset:
 
     Raises
     ------
-    ValueError
-        If the dataset is not a forecast or ``days`` is not a positive integer.
+    greennb.errors.InvalidTypeError
+        If ``dataset`` is not a :class:`~greennb.data.Dataset` or ``days`` is not an integer.
+    greennb.errors.InvalidValueError
+        If the dataset is not a forecast or ``days`` is below 1.
     """
     time = _check_forecast(dataset, "recent_period")
-    if not isinstance(days, numbers.Integral) or isinstance(days, bool) or days <= 0:
-        raise InvalidValueError(BAD_DAYS_MSG.format(value=days))
+    integer(days, name="days", minimum=1)
     times = dataset.frame[time]
     keep = times > times.max() - pd.Timedelta(days=int(days))
     return dataclasses.replace(dataset, frame=dataset.frame.loc[keep].reset_index(drop=True))
-
-
-# --------------------------------------------------------------------------- case setups
-
-
-@dataclass(frozen=True)
-class ForecastSetup:
-    """How the smart-city notebook forecasts one dataset, without leakage.
-
-    Attributes
-    ----------
-    dataset : str
-        Registry name of the dataset.
-    lags : tuple of int
-        Lags of the target added as features, in time steps; none is shorter than the horizon.
-    group : str or None
-        Column telling series apart (lags never cross it).
-    season_lag : str
-        Lag column the seasonal-naive baseline predicts from (the target one season earlier).
-    equity_group : str
-        Default column for the equity analysis of forecast errors.
-    horizon : str
-        The forecast horizon in words, set by the shortest lag the models see.
-    """
-
-    dataset: str
-    lags: tuple[int, ...]
-    group: str | None
-    season_lag: str
-    equity_group: str
-    horizon: str
-
-
-FORECAST_SETUPS: dict[str, ForecastSetup] = {
-    # The shipped ridership_lag14 (same station 14 days earlier) makes it a 14-day-ahead
-    # forecast; the added lags (3, 4, 5 weeks and 52 weeks, same weekday) are all older.
-    "chicago_ridership": ForecastSetup(
-        dataset="chicago_ridership",
-        lags=(21, 28, 35, 364),
-        group="station",
-        season_lag="ridership_lag14",
-        equity_group="neighbourhood",
-        horizon="14 days ahead (daily entries per station)",
-    ),
-    # One day (48 half-hours) and one week (336) earlier: a day-ahead forecast whose
-    # seasonal-naive baseline repeats last week's demand at the same half-hour.
-    "victoria_electricity": ForecastSetup(
-        dataset="victoria_electricity",
-        lags=(48, 336),
-        group=None,
-        season_lag="demand_lag336",
-        equity_group="workday",
-        horizon="1 day ahead (half-hourly demand)",
-    ),
-}
-"""Forecast setups of the smart-city case, by dataset name."""
-
-
-def forecast_setup(name: str) -> ForecastSetup:
-    """Return the forecast setup of a smart-city dataset.
-
-    Parameters
-    ----------
-    name : {"chicago_ridership", "victoria_electricity"}
-        Dataset name.
-
-    Returns
-    -------
-    ForecastSetup
-        Lags, series column, baseline lag column, equity group and horizon.
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is not a forecast dataset; the message lists the valid names.
-    """
-    if not isinstance(name, str) or name not in FORECAST_SETUPS:
-        raise InvalidValueError(
-            UNKNOWN_FORECAST_MSG.format(name=name, valid=", ".join(sorted(FORECAST_SETUPS)))
-        )
-    return FORECAST_SETUPS[name]
-
-
-def load_forecast_dataset(name: str, *, days: int | None = None) -> tuple[Dataset, ForecastSetup]:
-    """Load a smart-city dataset with its lag features, optionally only its recent days.
-
-    Lags are built on the whole series first, then the recent period is cut, so a short
-    quick-mode sample still has its history.
-
-    Parameters
-    ----------
-    name : {"chicago_ridership", "victoria_electricity"}
-        Dataset name.
-    days : int, optional
-        Keep only the most recent ``days`` days (see :func:`recent_period`); None keeps all.
-
-    Returns
-    -------
-    tuple of (Dataset, ForecastSetup)
-        The dataset with lag features (rows without full history dropped) and its setup.
-
-    Raises
-    ------
-    ValueError
-        For an unknown dataset or a bad ``days``.
-    """
-    setup = forecast_setup(name)
-    data = with_lag_features(load_dataset(name), list(setup.lags), group=setup.group)
-    if days is not None:
-        data = recent_period(data, days=days)
-    return data, setup
