@@ -1,18 +1,31 @@
-"""The cross-run report: tables, HTML and its figures."""
+"""The cross-run report: one table of every finished run, its Markdown, HTML and figures.
 
-from greennb.report._report import (
-    ESTIMATE_NOTE,
+- ``_collect``: :func:`collect_runs`, the tidy table of the run store, one row per (run,
+  model), with the columns :data:`REPORT_COLUMNS` (quality per :data:`QUALITY_BY_TASK`, unit
+  "fraction" for :data:`FRACTION_METRICS`).
+- ``_markdown``: :func:`markdown_table` and :data:`MARKDOWN_COLUMNS`.
+- ``_figures``: :func:`tradeoff_figure` (quality vs energy, coloured by R) and
+  :func:`footprint_figure` (facility energy and emissions per case and model).
+- ``_write``: :func:`write_report`, the CSV, Markdown and HTML files in :data:`REPORT_DIR`,
+  with :data:`ESTIMATE_NOTE`.
+
+Examples
+--------
+>>> from greennb.report import collect_runs, write_report  # doctest: +SKIP
+>>> collect_runs()[["case", "model", "quality_metric", "quality", "sri"]]  # doctest: +SKIP
+>>> write_report()  # doctest: +SKIP
+PosixPath('papermill_runs/report')
+"""
+
+from greennb.report._collect import (
     FRACTION_METRICS,
-    MARKDOWN_COLUMNS,
     QUALITY_BY_TASK,
     REPORT_COLUMNS,
-    REPORT_DIR,
     collect_runs,
-    footprint_figure,
-    markdown_table,
-    tradeoff_figure,
-    write_report,
 )
+from greennb.report._figures import footprint_figure, tradeoff_figure
+from greennb.report._markdown import MARKDOWN_COLUMNS, markdown_table
+from greennb.report._write import ESTIMATE_NOTE, REPORT_DIR, write_report
 
 __all__ = [
     "ESTIMATE_NOTE",

@@ -1,0 +1,164 @@
+"""The report's table: every finished run of the store, one row per (run, model).
+
+Each row holds the model's task quality, the social responsibility index R = A / B of its
+first fairness entry, computation energy with its status (measured or estimated), facility
+energy with PUE, emissions and the settings that priced them.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from greennb.runs import list_runs, read_metrics
+
+#: Columns of :func:`collect_runs`, in order.
+REPORT_COLUMNS = (
+    "run_id",
+    "case",
+    "dataset",
+    "model",
+    "task",
+    "quality_metric",
+    "quality",
+    "quality_unit",
+    "sri",
+    "sri_fairness_score",
+    "sri_bar",
+    "sri_metric",
+    "meets_bar",
+    "energy_kwh",
+    "energy_status",
+    "total_kwh",
+    "emissions_g",
+    "country",
+    "pue",
+    "renewable_share",
+    "device",
+    "seed",
+    "quick",
+    "finished_at",
+    "duration_s",
+    "run_dir",
+)
+#: The quality metric reported per task, as the notebooks name it in ``quality``.
+QUALITY_BY_TASK = {"classification": "accuracy", "regression": "mae", "forecast": "mae"}
+#: Quality metrics that are fractions; any other is taken to be in the target's unit.
+FRACTION_METRICS = ("accuracy", "balanced_accuracy", "f1", "precision", "recall", "roc_auc", "r2")
+# Columns of REPORT_COLUMNS that are numbers (float, NaN where absent).
+_NUMERIC_COLUMNS = [
+    "quality",
+    "sri",
+    "sri_fairness_score",
+    "sri_bar",
+    "energy_kwh",
+    "total_kwh",
+    "emissions_g",
+    "pue",
+    "renewable_share",
+    "duration_s",
+]
+
+
+def _quality(model: Mapping[str, Any], task: str | None) -> tuple[str | None, float]:
+    """Return the model's headline quality: accuracy, or MAE for regression and forecasts."""
+    quality = model.get("quality") or {}
+    by_lower = {str(key).lower(): key for key in quality}
+    key = by_lower.get(QUALITY_BY_TASK.get(task or "", ""))
+    if key is None and quality:
+        key = next(iter(quality))
+    return (None, math.nan) if key is None else (str(key), float(quality[key]))
+
+
+def _first_fairness(model: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the SRI columns (R, A, B, metric, meets_bar) of the model's first fairness entry."""
+    entries = list((model.get("fairness") or {}).values())
+    if not entries:
+        return {}
+    sri = entries[0]
+    metric = sri.get("metric")
+    return {
+        "sri": sri.get("value"),
+        "sri_fairness_score": sri.get("fairness_score"),
+        "sri_bar": sri.get("bar"),
+        "sri_metric": "+".join(metric) if isinstance(metric, list) else metric,
+        "meets_bar": sri.get("meets_bar"),
+    }
+
+
+def _device(model: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
+    """Return the device type the model ran on, else the run's."""
+    device = (model.get("extra") or {}).get("device") or record["environment"].get("device")
+    return device.get("type") if isinstance(device, Mapping) else device
+
+
+def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return one row per model of a run's record (``metrics.json``)."""
+    rows = []
+    parameters = record.get("parameters") or {}
+    for model in record["models"]:
+        extra = model.get("extra") or {}
+        task = extra.get("task") or record["dataset"].get("task")
+        metric, value = _quality(model, task)
+        unit = "fraction" if str(metric).lower() in FRACTION_METRICS else None
+        total, carbon = model["energy_total"], model["carbon"]
+        rows.append(
+            {
+                "run_id": f"{record['case']}/{run_dir.name}",
+                "case": record["case"],
+                "dataset": extra.get("dataset") or record["dataset"].get("name"),
+                "model": model["name"],
+                "task": task,
+                "quality_metric": metric,
+                "quality": value,
+                "quality_unit": unit or record["dataset"].get("target_unit"),
+                **_first_fairness(model),
+                "energy_kwh": total.get("energy_kwh"),
+                "energy_status": total.get("status"),
+                "total_kwh": carbon.get("total_kwh"),
+                "emissions_g": carbon.get("emissions_g"),
+                "country": carbon.get("country"),
+                "pue": carbon.get("pue"),
+                "renewable_share": carbon.get("renewable_share"),
+                "device": _device(model, record),
+                "seed": record.get("seed"),
+                "quick": parameters.get("quick"),
+                "finished_at": record["finished_at"],
+                "duration_s": record["duration_s"],
+                "run_dir": str(run_dir),
+            }
+        )
+    return rows
+
+
+def collect_runs(runs_root: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Return every finished run of the store as a tidy table, one row per (run, model).
+
+    Parameters
+    ----------
+    runs_root : str or path, optional
+        Root of the run store; default ``$GREENNB_RUNS_DIR`` or ``./papermill_runs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`REPORT_COLUMNS`: ``quality`` is accuracy (fraction) for
+        classification and MAE (target units) for regression and forecasts, else the record's
+        first quality metric (named in ``quality_metric``); ``sri``, ``sri_fairness_score``,
+        ``sri_bar`` are R, A and B of the model's first fairness entry (NaN when undefined or
+        absent); ``energy_kwh`` is computation energy (kWh) with ``energy_status`` measured,
+        estimated or unavailable; ``total_kwh`` is facility energy (kWh, × PUE);
+        ``emissions_g`` is g CO2e; ``duration_s`` is the run's duration (s). Empty (with these
+        columns) when the store has no finished run.
+    """
+    rows = []
+    for run_dir in list_runs(runs_root):
+        rows.extend(_rows(run_dir, read_metrics(run_dir)))
+    table = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+    table[_NUMERIC_COLUMNS] = table[_NUMERIC_COLUMNS].astype(float)
+    return table

@@ -1,0 +1,123 @@
+"""Writing the report: CSV, Markdown, and HTML with the figures embedded.
+
+:func:`write_report` writes the table of :func:`~greennb.report.collect_runs` into
+``<runs_root>/report/`` as ``report.csv`` (every column), ``report.md`` (the main columns) and
+``report.html`` (the table and the figures as inline PNG), beside the PNG files.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from greennb.errors import InvalidValueError
+from greennb.report._collect import collect_runs
+from greennb.report._figures import footprint_figure, tradeoff_figure
+from greennb.report._markdown import MARKDOWN_COLUMNS, markdown_table
+from greennb.runs import runs_root as default_runs_root
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
+    import matplotlib.pyplot as plt
+
+#: The report's folder inside the run store.
+REPORT_DIR = "report"
+NO_RUNS_MSG = (
+    "No finished runs in {root}: nothing to report. Run a case first, e.g. "
+    "`greennb run getting_started` (failed runs, *.failed, are not reported)."
+)
+#: How the report's energy and emissions were obtained, printed in the Markdown and HTML.
+ESTIMATE_NOTE = (
+    "Energy is CodeCarbon's: measured where the machine exposes RAPL/NVML counters, otherwise "
+    "estimated (CPU load × TDP, RAM model); the energy_status column says which. Emissions "
+    "are facility energy (× PUE) × grid carbon intensity × (1 − renewable share)."
+)
+
+
+def _png(figure: plt.Figure, path: Path) -> str:
+    """Save a figure as PNG; return it base64-encoded for embedding in HTML."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    path.write_bytes(buffer.getvalue())
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _html(table: pd.DataFrame, images: Mapping[str, str], root: Path) -> str:
+    """Return the HTML page: a heading, the estimate note, the figures and the whole table."""
+    figures = "\n".join(
+        f'<h2>{html.escape(title)}</h2>\n<img alt="{html.escape(title)}" '
+        f'src="data:image/png;base64,{data}">'
+        for title, data in images.items()
+    )
+    statuses = ", ".join(sorted(set(table["energy_status"].dropna())))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>greennb report</title>
+<style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse;font-size:85%}}
+td,th{{border:1px solid #ccc;padding:2px 6px}} img{{max-width:100%}}</style></head><body>
+<h1>greennb report</h1>
+<p>{len(table)} models from {table["run_id"].nunique()} finished runs in
+<code>{html.escape(str(root))}</code>, generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.
+Energy status of the figures: <b>{html.escape(statuses)}</b>.</p>
+<p>{html.escape(ESTIMATE_NOTE)}</p>
+{figures}
+<h2>All runs</h2>
+{table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0)}
+</body></html>
+"""
+
+
+def write_report(
+    runs_root: str | os.PathLike | None = None, out_dir: str | os.PathLike | None = None
+) -> Path:
+    """Write the report of every finished run: CSV, Markdown and HTML with plots.
+
+    Parameters
+    ----------
+    runs_root : str or path, optional
+        Root of the run store; default ``$GREENNB_RUNS_DIR`` or ``./papermill_runs``.
+    out_dir : str or path, optional
+        Output folder; default ``<runs_root>/report``.
+
+    Returns
+    -------
+    pathlib.Path
+        The output folder, holding ``report.csv`` (every column of
+        :func:`~greennb.report.collect_runs`), ``report.md`` (the main columns),
+        ``report.html`` (the table and the plots embedded), ``tradeoff.png`` and
+        ``footprint.png``.
+
+    Raises
+    ------
+    ValueError
+        When the store has no finished run.
+    """
+    root = Path(runs_root or default_runs_root())
+    table = collect_runs(root)
+    if table.empty:
+        raise InvalidValueError(NO_RUNS_MSG.format(root=root))
+    out = Path(out_dir) if out_dir is not None else root / REPORT_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "report.csv", index=False)
+    heading = f"# greennb report\n\n{len(table)} models from {table['run_id'].nunique()} runs.\n\n"
+    (out / "report.md").write_text(
+        heading + ESTIMATE_NOTE + "\n\n" + markdown_table(table, MARKDOWN_COLUMNS),
+        encoding="utf-8",
+    )
+    images = {
+        "Trade-off: quality vs energy, coloured by the social responsibility index R": _png(
+            tradeoff_figure(table), out / "tradeoff.png"
+        ),
+        "Footprint per case and model": _png(footprint_figure(table), out / "footprint.png"),
+    }
+    (out / "report.html").write_text(_html(table, images, root), encoding="utf-8")
+    return out

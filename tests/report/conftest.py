@@ -1,0 +1,122 @@
+"""A run store for the report's tests, built once, and every figure closed after each test.
+
+The store is built in-process with real RunRecords (real models, tracked by CodeCarbon), laid
+out as ``greennb run`` lays it out; tests/runs covers the execution itself. It holds two
+finished runs (finance: four models, one with R undefined and one untracked; smart city: one
+forecast model), a failed copy and a half-written copy, which the report must leave out.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import greennb as gnb
+from greennb import energy, report
+from greennb.runs import RunRecord
+
+PRICING = {"country": "FRA", "pue": 1.2, "renewable_share": 0.5}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _record(root: Path, case: str, dataset: str, name: str) -> tuple[RunRecord, object, object]:
+    data = gnb.load_dataset(dataset)
+    split = gnb.split_dataset(data, random_state=0)
+    run_dir = root / case / name
+    params = {"quick": True, "seed": 0, **PRICING}
+    record = RunRecord(case, parameters=params, run_dir=run_dir, **PRICING)
+    gnb.configure(country="FRA", output_dir=run_dir)
+    record.set_dataset(data, split)
+    return record, data, split
+
+
+def _finance(root: Path) -> dict:
+    record, data, split = _record(root, "finance", "hmda", "20250101T000000_000000Z-aaaaaaaa")
+    added = {}
+    half = len(split.X_train) // 2
+    for name, rows in (("logistic", slice(None)), ("logistic-half", slice(0, half))):
+        model = gnb.make_model("logistic", task=data.task, random_state=0)
+        with gnb.track(f"train-{name}") as train:
+            model.fit(split.X_train.iloc[rows], split.y_train.iloc[rows])
+        y_pred = model.predict(split.X_test)
+        sri = gnb.social_responsibility_index(
+            split.y_test,
+            y_pred,
+            sensitive_features=split.sensitive_test["afam"],
+            pos_label=data.favourable_label,
+        )
+        accuracy = float(np.mean(y_pred == split.y_test.to_numpy()))
+        added[name] = record.add_model(
+            name, quality={"accuracy": accuracy}, energy=[train.result], fairness=sri
+        )
+    with warnings.catch_warnings():  # one group only: R is undefined, with a warning
+        warnings.simplefilter("ignore")
+        single = gnb.social_responsibility_index(
+            split.y_test,
+            y_pred,
+            sensitive_features=["all"] * len(y_pred),
+            pos_label=data.favourable_label,
+        )
+    added["single-group"] = record.add_model(
+        "single-group", quality={"accuracy": accuracy}, energy=[train.result], fairness=single
+    )
+    added["untracked"] = record.add_model("untracked", quality={"accuracy": accuracy})
+    record.write()
+    return added
+
+
+def _smart_city(root: Path) -> dict:
+    name = "20250102T000000_000000Z-bbbbbbbb"
+    record, data, split = _record(root, "smart_city", "victoria_electricity", name)
+    model = gnb.make_model("linear", task=data.task)
+    with gnb.track("train") as train:
+        model.fit(split.X_train, split.y_train)
+    y_pred = model.predict(split.X_test)
+    mae = float(np.mean(np.abs(y_pred - split.y_test.to_numpy())))
+    sri = gnb.social_responsibility_index(
+        split.y_test, y_pred, sensitive_features=split.sensitive_test["workday"], metric="mae"
+    )
+    quality = {"rmse": 9.0, "mae": mae}  # the report must pick MAE, not the first entry
+    added = record.add_model("linear", quality=quality, energy=[train.result], fairness=sri)
+    record.write()
+    return {"linear": added}
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory):
+    """The run store's root and, per model name, the model entry its record holds."""
+    root = tmp_path_factory.mktemp("runs")
+    added = {**_finance(root), **_smart_city(root)}
+    energy.close_session()
+    finished = root / "finance" / "20250101T000000_000000Z-aaaaaaaa"
+    shutil.copytree(finished, root / "finance" / "20250103T000000_000000Z-cccccccc.failed")
+    shutil.copytree(finished, root / "finance" / ".tmp-20250104T000000_000000Z-dddddddd")
+    return root, added
+
+
+@pytest.fixture(scope="session")
+def table(store):
+    """The report table of the store."""
+    return report.collect_runs(store[0])
+
+
+@pytest.fixture
+def row(table):
+    """Return the table's one row of a model."""
+
+    def lookup(model: str) -> pd.Series:
+        (index,) = table.index[table["model"] == model]
+        return table.loc[index]
+
+    return lookup

@@ -1,0 +1,90 @@
+"""The report's table: one row per finished run and model, quality, R, energy and carbon."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import greennb as gnb
+from greennb import report
+from greennb.report._collect import _quality
+
+
+def _cpu_only() -> bool:
+    import torch
+
+    return not torch.cuda.is_available() and not Path("/sys/class/powercap").exists()
+
+
+def test_one_row_per_finished_run_and_model(table):
+    assert list(table.columns) == list(report.REPORT_COLUMNS)
+    expected = ["linear", "logistic", "logistic-half", "single-group", "untracked"]
+    assert sorted(table["model"]) == expected
+    assert table["run_id"].nunique() == 2  # the .failed and .tmp- copies are left out
+    assert set(table["run_id"]) == {
+        "finance/20250101T000000_000000Z-aaaaaaaa",
+        "smart_city/20250102T000000_000000Z-bbbbbbbb",
+    }
+
+
+def test_quality_is_accuracy_or_mae_with_its_unit(table, store, row):
+    added = store[1]
+    logistic = row("logistic")
+    assert (logistic["task"], logistic["quality_metric"]) == ("classification", "accuracy")
+    assert logistic["quality"] == added["logistic"]["quality"]["accuracy"]
+    assert logistic["quality_unit"] == "fraction" and logistic["dataset"] == "hmda"
+    linear = row("linear")
+    assert (linear["task"], linear["quality_metric"]) == ("forecast", "mae")
+    assert linear["quality"] == added["linear"]["quality"]["mae"] != 9.0
+    assert linear["quality_unit"] == "GW" and linear["dataset"] == "victoria_electricity"
+
+
+def test_quality_falls_back_to_the_first_metric_or_nothing():
+    assert _quality({"quality": {"MAE": 2, "rmse": 3}}, "regression") == ("MAE", 2.0)
+    assert _quality({"quality": {"f1": 0.5, "auc": 0.7}}, "classification") == ("f1", 0.5)
+    metric, value = _quality({"quality": None}, None)
+    assert metric is None and math.isnan(value)
+    assert report.QUALITY_BY_TASK["forecast"] == "mae" and "accuracy" in report.FRACTION_METRICS
+
+
+def test_sri_columns_are_r_a_b_of_the_first_fairness_entry(store, row):
+    for model in ("logistic", "logistic-half", "linear"):
+        entry_row = row(model)
+        (entry,) = store[1][model]["fairness"].values()
+        assert entry_row["sri"] == entry["value"]
+        assert entry_row["sri"] == pytest.approx(
+            entry_row["sri_fairness_score"] / entry_row["sri_bar"]
+        )
+        assert entry_row["sri_bar"] == 0.8 and entry_row["meets_bar"] == entry["meets_bar"]
+    assert row("logistic")["sri_metric"] == "demographic_parity"
+    assert row("linear")["sri_metric"] == "mae"
+    assert math.isnan(row("single-group")["sri"])
+    assert math.isnan(row("untracked")["sri"])
+
+
+def test_energy_and_carbon_columns(table, row):
+    tracked = table[table["model"] != "untracked"]
+    assert (tracked["energy_kwh"] > 0).all()
+    assert np.allclose(tracked["total_kwh"], tracked["energy_kwh"] * 1.2)
+    for _, tracked_row in tracked.iterrows():
+        grams = 1000 * gnb.carbon_emissions(
+            tracked_row["total_kwh"], country="FRA", renewable_share=0.5
+        )
+        assert tracked_row["emissions_g"] == pytest.approx(grams)
+    assert set(tracked["energy_status"]) <= {"estimated", "measured"}
+    if _cpu_only():  # no RAPL, no NVML: CodeCarbon's figures are estimates
+        assert set(tracked["energy_status"]) == {"estimated"}
+        assert set(table["device"]) == {"cpu"}
+    untracked = row("untracked")
+    assert untracked["energy_status"] == "unavailable" and math.isnan(untracked["energy_kwh"])
+    assert set(table["country"]) == {"FRA"} and set(table["pue"]) == {1.2}
+    assert set(table["renewable_share"]) == {0.5} and set(table["seed"]) == {0}
+    assert (table["duration_s"] > 0).all() and table["quick"].all()
+
+
+def test_an_empty_store_is_an_empty_table_with_the_columns(tmp_path):
+    empty = report.collect_runs(tmp_path)
+    assert empty.empty and list(empty.columns) == list(report.REPORT_COLUMNS)
