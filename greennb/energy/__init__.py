@@ -1,61 +1,69 @@
-"""Energy: tracking (CodeCarbon), idle baseline, facility, carbon, water, embodied, forecasts."""
+"""Energy: tracking (CodeCarbon), idle baseline, facility, carbon, water, embodied, forecasts.
 
-from greennb.energy._carbon import (
-    COUNTRY_ENV_VAR,
-    DEFAULT_COOLING_SHARE,
-    DEFAULT_COUNTRY,
+What lives where:
+
+- ``_results``: :class:`EnergyResult`, :class:`IdleBaseline`, the statuses
+  (``STATUS_MEASURED``, ``STATUS_ESTIMATED``, ``STATUS_UNAVAILABLE``), :func:`worst_status`,
+  :func:`dynamic_energy`;
+- ``_totals``: :func:`total_energy` and :class:`EnergyTotal`, the one way to total phases;
+- ``_codecarbon``: the one adapter to CodeCarbon (offline tracker, measured vs estimated per
+  component, failures turned into "unavailable: reason");
+- ``_session``: :class:`EnergySession`, :func:`get_session`, :func:`configure`,
+  :func:`close_session`, :func:`measure_idle_baseline`;
+- ``_track``: :func:`track` and :class:`PhaseTracker` (context manager and decorator);
+- ``_magic``: the ``%%track`` cell magic, :func:`load_ipython_extension`;
+- ``_facility``: :func:`facility_energy` (``E_total = E × PUE``), ``DEFAULT_PUE``,
+  ``DEFAULT_COOLING_SHARE``;
+- ``_grid``: CodeCarbon's energy-mix data: :func:`grid_carbon_intensity`,
+  :func:`grid_renewable_share`, :func:`list_countries`, :func:`default_country`;
+- ``_carbon``: :func:`carbon_emissions` (``C = E_total × CI × (1 − ε)``),
+  :func:`carbon_scenarios`;
+- ``_pricing``: :class:`Pricing`, one (country, PUE, ε) to price energy with;
+- ``_water`` and ``_embodied``: :func:`water_footprint`, :func:`embodied_emissions`, estimates;
+- ``_training_forecast``: forecasting a training's energy from its first epochs.
+
+Importing this package does not import CodeCarbon; the first tracked phase or grid look-up does.
+"""
+
+from greennb.energy._carbon import carbon_emissions, carbon_scenarios
+from greennb.energy._embodied import (
     DEFAULT_GPU_EMBODIED_KG_CO2E,
-    DEFAULT_HARDWARE_LIFETIME_YEARS,
-    DEFAULT_PUE,
-    DEFAULT_SCENARIO_COUNTRIES,
-    DEFAULT_SCENARIO_PUES,
-    DEFAULT_SCENARIO_RENEWABLE_SHARES,
-    DEFAULT_SERVER_EMBODIED_KG_CO2E,
-    DEFAULT_UTILISATION,
-    DEFAULT_WUE,
-    SECONDS_PER_YEAR,
     EmbodiedEstimate,
-    FacilityEnergy,
-    WaterEstimate,
-    carbon_emissions,
-    carbon_scenarios,
-    default_country,
     embodied_emissions,
+)
+from greennb.energy._facility import (
+    DEFAULT_COOLING_SHARE,
+    DEFAULT_PUE,
+    FacilityEnergy,
     facility_energy,
+)
+from greennb.energy._grid import (
+    DEFAULT_COUNTRY,
+    default_country,
     grid_carbon_intensity,
     grid_renewable_share,
     list_countries,
-    water_footprint,
 )
-from greennb.energy._tracking import (
-    ABSENT,
-    CODECARBON_LOG_LEVEL,
-    DEFAULT_IDLE_SECONDS,
-    DEFAULT_MEASURE_POWER_SECS,
-    ESTIMATED,
-    IDLE_PHASE,
-    JOULES_PER_KWH,
-    MAGIC_RESULT_VARIABLE,
-    MEASURED,
-    PROJECT_NAME,
+from greennb.energy._magic import load_ipython_extension
+from greennb.energy._pricing import Pricing
+from greennb.energy._results import (
     STATUS_ESTIMATED,
     STATUS_MEASURED,
     STATUS_UNAVAILABLE,
-    TRACKING_MODE,
-    UNKNOWN,
     EnergyResult,
-    EnergySession,
     IdleBaseline,
-    PhaseTracker,
-    close_session,
-    configure,
     dynamic_energy,
-    get_session,
-    load_ipython_extension,
-    measure_idle_baseline,
-    track,
     worst_status,
 )
+from greennb.energy._session import (
+    EnergySession,
+    close_session,
+    configure,
+    get_session,
+    measure_idle_baseline,
+)
+from greennb.energy._totals import EnergyTotal, total_energy
+from greennb.energy._track import PhaseTracker, track
 from greennb.energy._training_forecast import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_FORECAST_AFTER,
@@ -68,52 +76,32 @@ from greennb.energy._training_forecast import (
     forecast_training_energy,
     training_energy_outcome,
 )
+from greennb.energy._water import DEFAULT_WUE, WaterEstimate, water_footprint
 
 __all__ = [
-    "EnergyTotal",
-    "Pricing",
-    "total_energy",
-    "ABSENT",
-    "CODECARBON_LOG_LEVEL",
-    "COUNTRY_ENV_VAR",
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_COOLING_SHARE",
     "DEFAULT_COUNTRY",
     "DEFAULT_FORECAST_AFTER",
     "DEFAULT_GPU_EMBODIED_KG_CO2E",
-    "DEFAULT_HARDWARE_LIFETIME_YEARS",
-    "DEFAULT_IDLE_SECONDS",
-    "DEFAULT_MEASURE_POWER_SECS",
     "DEFAULT_MIN_SECONDS",
     "DEFAULT_PUE",
-    "DEFAULT_SCENARIO_COUNTRIES",
-    "DEFAULT_SCENARIO_PUES",
-    "DEFAULT_SCENARIO_RENEWABLE_SHARES",
-    "DEFAULT_SERVER_EMBODIED_KG_CO2E",
-    "DEFAULT_UTILISATION",
     "DEFAULT_WUE",
-    "ESTIMATED",
-    "EmbodiedEstimate",
-    "EnergyResult",
-    "EnergySession",
-    "FacilityEnergy",
-    "TrainingEnergyForecast",
-    "TrainingEnergyForecaster",
-    "TrainingEnergyOutcome",
-    "IDLE_PHASE",
-    "IdleBaseline",
-    "JOULES_PER_KWH",
-    "MAGIC_RESULT_VARIABLE",
-    "MEASURED",
-    "PROJECT_NAME",
-    "PhaseTracker",
-    "SECONDS_PER_YEAR",
     "STATUS_ESTIMATED",
     "STATUS_MEASURED",
     "STATUS_NOT_GIVEN",
     "STATUS_UNAVAILABLE",
-    "TRACKING_MODE",
-    "UNKNOWN",
+    "EmbodiedEstimate",
+    "EnergyResult",
+    "EnergySession",
+    "EnergyTotal",
+    "FacilityEnergy",
+    "IdleBaseline",
+    "PhaseTracker",
+    "Pricing",
+    "TrainingEnergyForecast",
+    "TrainingEnergyForecaster",
+    "TrainingEnergyOutcome",
     "WaterEstimate",
     "carbon_emissions",
     "carbon_scenarios",
@@ -125,16 +113,15 @@ __all__ = [
     "facility_energy",
     "fit_with_energy_forecast",
     "forecast_training_energy",
-    "training_energy_outcome",
     "get_session",
     "grid_carbon_intensity",
     "grid_renewable_share",
     "list_countries",
     "load_ipython_extension",
     "measure_idle_baseline",
+    "total_energy",
     "track",
+    "training_energy_outcome",
     "water_footprint",
     "worst_status",
 ]
-from greennb.energy._pricing import Pricing
-from greennb.energy._totals import EnergyTotal, total_energy

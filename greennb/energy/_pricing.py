@@ -22,13 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from greennb.energy._carbon import (
-    DEFAULT_PUE,
-    carbon_emissions,
-    default_country,
-    facility_energy,
-    grid_carbon_intensity,
-)
+from greennb.energy._carbon import carbon_emissions
+from greennb.energy._facility import DEFAULT_PUE, facility_energy
+from greennb.energy._grid import default_country, grid_carbon_intensity
 
 
 @dataclass(frozen=True)

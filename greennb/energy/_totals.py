@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from greennb.energy._tracking import STATUS_UNAVAILABLE, worst_status
+from greennb.energy._results import STATUS_UNAVAILABLE, worst_status
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,27 @@
+"""Tests of the greennb.energy package surface: a thin, sorted re-export; CodeCarbon lazy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import greennb.energy as energy
+
+
+def test_all_names_are_importable_and_sorted_by_kind():
+    for name in energy.__all__:
+        assert hasattr(energy, name), name
+    constants = [n for n in energy.__all__ if n.isupper()]
+    classes = [n for n in energy.__all__ if not n.isupper() and n[0].isupper()]
+    functions = [n for n in energy.__all__ if n[0].islower()]
+    assert energy.__all__ == sorted(constants) + sorted(classes) + sorted(functions)
+
+
+def test_importing_energy_does_not_import_codecarbon():
+    code = "import greennb.energy, sys; print('codecarbon' in sys.modules)"
+    checkout = str(Path(energy.__file__).parents[2])  # the greennb under test, not another
+    env = {**os.environ, "PYTHONPATH": checkout}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,167 @@
+"""Tests of greennb.energy._session: phases, idle baseline, closing, the process-wide session."""
+
+import pytest
+
+from greennb.energy import (
+    EnergySession,
+    configure,
+    get_session,
+    grid_carbon_intensity,
+    measure_idle_baseline,
+    track,
+)
+from greennb.energy import _codecarbon as adapter
+from greennb.energy._session import CLOSED_REASON, NO_BASELINE_REASON
+from greennb.errors import InvalidTypeError, InvalidValueError, StateError
+
+
+def test_phase_result_from_codecarbon_data(make_session, fakes):
+    tracker = fakes.Tracker([fakes.data(cpu=0.002, gpu=0.003, ram=0.005, duration=900.0)])
+    session = make_session(tracker)
+    with track("train", session=session) as t:
+        pass
+    result = t.result
+    assert result.phase == "train"
+    assert result.energy_kwh == pytest.approx(0.01)
+    assert (result.cpu_energy_kwh, result.gpu_energy_kwh, result.ram_energy_kwh) == (
+        0.002,
+        0.003,
+        0.005,
+    )
+    assert result.duration_s == 900.0
+    assert result.country == "FRA"
+    assert result.carbon_intensity_g_per_kwh == grid_carbon_intensity("FRA")
+    assert result.emissions_kg == pytest.approx(0.01 * grid_carbon_intensity("FRA") / 1000)
+    assert result.status == "estimated"
+    assert (result.cpu_flag, result.ram_flag, result.gpu_flag) == ("estimated",) * 2 + ("absent",)
+    assert "CPU-load model (8 W TDP" in result.cpu_source
+    assert result.cpu_model == "Fake CPU" and result.ram_total_gb == 16.0
+    assert result.tracking_mode == "machine"
+    assert result.dynamic_energy_kwh is None and result.dynamic_reason == NO_BASELINE_REASON
+    assert session.results == [result]
+    assert tracker.calls == [("start_task", "train"), ("stop_task", None)]
+
+
+def test_one_tracker_per_session_and_phases_recorded_separately(make_session, fakes):
+    tracker = fakes.Tracker([fakes.data(cpu=1e-6, duration=0.5), fakes.data(cpu=2e-6)])
+    session = make_session(tracker)
+    with track("train", session=session):
+        pass
+    with track("evaluate", session=session):
+        pass
+    assert len(session.built) == 1
+    assert [r.phase for r in session.results] == ["train", "evaluate"]
+    assert [r.energy_kwh for r in session.results] == [1e-6, 2e-6]
+    frame = session.to_frame()
+    assert list(frame["phase"]) == ["train", "evaluate"]
+    assert list(frame.columns)[:4] == ["phase", "status", "reason", "duration_s"]
+
+
+def test_idle_baseline_and_dynamic_energy(make_session, fakes):
+    idle = fakes.data(cpu=0.001, ram=0.004, duration=900.0)  # 0.005 kWh in 900 s: 20 W
+    work = fakes.data(cpu=0.006, ram=0.004, duration=900.0)  # 0.01 kWh in 900 s
+    session = make_session(fakes.Tracker([idle, work]))
+    baseline = session.measure_idle_baseline(seconds=0.01)
+    assert baseline.power_w == pytest.approx(20.0)
+    assert baseline.energy_kwh == pytest.approx(0.005)
+    assert session.results == []  # the baseline is not one of the user's phases
+    with track("train", session=session) as t:
+        pass
+    assert t.result.idle_power_w == pytest.approx(20.0)
+    assert t.result.dynamic_energy_kwh == pytest.approx(0.005)
+    assert t.result.energy_kwh == pytest.approx(0.01)
+
+
+def test_idle_baseline_unavailable_explains_dynamic_none(make_session, fakes):
+    session = make_session(fakes.Tracker([None, fakes.data(cpu=1e-3, duration=1.0)]))
+    baseline = session.measure_idle_baseline(seconds=0.01)
+    assert baseline.power_w is None and baseline.status == "unavailable"
+    with track("train", session=session) as t:
+        pass
+    assert t.result.dynamic_energy_kwh is None
+    assert t.result.dynamic_reason.startswith("idle baseline unavailable: codecarbon stop_task")
+
+
+def test_idle_baseline_bad_input(make_session, fakes):
+    session = make_session(fakes.Tracker())
+    with pytest.raises(InvalidValueError, match=r"seconds must be a finite number > 0 .*got 0"):
+        session.measure_idle_baseline(seconds=0)
+    with pytest.raises(InvalidTypeError, match=r"got '5'"):
+        session.measure_idle_baseline(seconds="5")
+    with track("train", session=session):
+        with pytest.raises(StateError, match="while phase 'train' is being tracked"):
+            session.measure_idle_baseline(seconds=1)
+
+
+def test_nested_phase_is_reported_not_measured(make_session, fakes):
+    tracker = fakes.Tracker([fakes.data(cpu=1e-6, duration=0.01)])
+    session = make_session(tracker)
+    with track("outer", session=session) as outer:
+        with track("inner", session=session) as inner:
+            pass
+    assert outer.result.energy_kwh == 1e-6
+    assert inner.result.status == "unavailable"
+    assert "phase 'outer' was already being tracked when 'inner' started" in inner.result.reason
+    assert tracker.calls == [("start_task", "outer"), ("stop_task", None)]
+
+
+def test_close_stops_once_and_later_phases_are_unavailable(make_session, fakes):
+    tracker = fakes.Tracker()
+    session = make_session(tracker)
+    with track("train", session=session):
+        pass
+    session.close()
+    session.close()
+    assert tracker.stop_calls == 1
+    with track("late", session=session) as t:
+        pass
+    assert (t.result.status, t.result.reason) == ("unavailable", CLOSED_REASON)
+    assert "closed" in repr(session)
+
+
+def test_close_without_tracker_is_harmless(make_session):
+    session = make_session()
+    session.close()
+    assert session.closed
+
+
+def test_session_rejects_bad_configuration(tmp_path):
+    with pytest.raises(InvalidValueError, match="'NARNIA'"):
+        EnergySession(country="NARNIA", output_dir=tmp_path)
+    with pytest.raises(InvalidValueError, match=r"measure_power_secs must be .*\(s\); got 0"):
+        EnergySession(country="FRA", output_dir=tmp_path, measure_power_secs=0)
+
+
+def test_global_session_configure_and_env(tmp_path, own_global_session, fakes, monkeypatch):
+    monkeypatch.setattr(adapter, "offline_tracker", lambda **s: fakes.Tracker(**s))
+    monkeypatch.setenv("GREENNB_COUNTRY", "deu")
+    session = get_session()
+    assert session is get_session()
+    assert session.country == "DEU"
+    assert session.output_dir == tmp_path.resolve()
+    with track("train") as t:
+        pass
+    assert t.result.country == "DEU" and session.results == [t.result]
+    first_tracker = session._tracker
+
+    new = configure(country="FRA", output_dir=tmp_path / "runs")
+    assert first_tracker.stop_calls == 1 and session.closed
+    assert get_session() is new and new.country == "FRA"
+    kept = configure(measure_power_secs=2.0)
+    assert (kept.country, kept.output_dir, kept.measure_power_secs) == (
+        "FRA",
+        (tmp_path / "runs").resolve(),
+        2.0,
+    )
+    with pytest.raises(InvalidValueError, match="'ZZZ'"):
+        configure(country="ZZZ")
+    assert get_session() is kept  # a failed configure leaves the session alone
+
+
+def test_global_idle_baseline_is_stored_on_the_session(own_global_session, fakes, monkeypatch):
+    idle = fakes.data(cpu=0.005, duration=900.0)  # 20 W
+    monkeypatch.setattr(adapter, "offline_tracker", lambda **s: fakes.Tracker([idle], **s))
+    configure(country="FRA")
+    baseline = measure_idle_baseline(seconds=0.01)
+    assert baseline.power_w == pytest.approx(20.0)
+    assert get_session().idle_baseline is baseline

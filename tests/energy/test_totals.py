@@ -1,0 +1,73 @@
+"""Tests of greennb.energy.total_energy: a total is only as good as its weakest phase."""
+
+import pytest
+
+from greennb.energy import STATUS_UNAVAILABLE, EnergyResult, EnergyTotal, total_energy
+
+
+def unavailable(energy_result, phase):
+    """An EnergyResult without an energy figure."""
+    record = energy_result(0.0, 0.5, phase=phase).to_dict()
+    return EnergyResult(**{**record, "energy_kwh": None, "status": STATUS_UNAVAILABLE})
+
+
+def test_all_measured_phases_sum(energy_result):
+    total = total_energy(
+        [
+            energy_result(1e-3, 2.0, phase="fit", status="measured"),
+            energy_result(5e-4, 1.0, phase="predict", status="measured"),
+        ]
+    )
+    assert total.energy_kwh == pytest.approx(1.5e-3)
+    assert total.duration_s == 3.0
+    assert total.status == "measured"
+    assert (total.phases, total.missing) == (["fit", "predict"], [])
+
+
+def test_measured_and_estimated_total_is_estimated(energy_result):
+    total = total_energy(
+        [
+            energy_result(1e-3, 2.0, phase="fit", status="measured"),
+            energy_result(5e-4, 1.0, phase="predict", status="estimated"),
+        ]
+    )
+    assert total.energy_kwh == pytest.approx(1.5e-3)
+    assert total.status == "estimated"
+
+
+def test_one_unavailable_phase_leaves_no_total_and_is_named(energy_result):
+    total = total_energy(
+        [
+            energy_result(1e-3, 2.0, phase="fit", status="measured"),
+            unavailable(energy_result, "predict"),
+        ]
+    )
+    assert total.energy_kwh is None
+    assert total.status == "unavailable"
+    assert total.missing == ["predict"]
+    assert total.phases == ["fit", "predict"]
+    assert total.duration_s == 2.5  # durations are still known
+
+
+def test_no_phases_is_unavailable():
+    total = total_energy([])
+    assert total == EnergyTotal(
+        energy_kwh=None, duration_s=0, status="unavailable", phases=[], missing=[]
+    )
+
+
+def test_total_of_a_session_and_to_dict(fake_session):
+    from greennb.energy import track
+
+    session = fake_session([1e-3, 2e-3])
+    for phase in ("fit", "predict"):
+        with track(phase, session=session):
+            pass
+    total = total_energy(session.results)
+    assert total.to_dict() == {
+        "energy_kwh": pytest.approx(3e-3),
+        "duration_s": 2.0,
+        "status": "estimated",  # the fake tracker reports no hardware: sources unknown
+        "phases": ["fit", "predict"],
+        "missing": [],
+    }
