@@ -3,10 +3,9 @@
 Sub-commands
 ------------
 ``greennb demo``
-    Load a shipped dataset, train a baseline inside the energy tracker and print
-    task quality, energy (with its measured/estimated flags), CO2e and the
-    social responsibility index. This is the main job until the case-study
-    notebooks arrive.
+    Train a baseline on a shipped dataset inside the energy tracker and print task quality,
+    energy (with its measured/estimated flags), CO2e and the social responsibility index
+    (:func:`greennb.evaluation.run_demo`).
 ``greennb datasets``
     The shipped datasets, with task, size, target and sensitive columns.
 ``greennb countries``
@@ -18,6 +17,9 @@ Sub-commands
     The cases and their parameters: type, default and help.
 ``greennb report``
     Aggregate every finished run into ``papermill_runs/report/`` (CSV, Markdown, HTML).
+
+Each command parses its options, makes one call into the library and prints the result; bad
+input is one line on stderr and exit status 2, a failed notebook exit status 1.
 """
 
 from __future__ import annotations
@@ -25,38 +27,30 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
 from greennb import __version__
-from greennb.data import dataset_table, list_datasets, load_dataset, split_dataset
-from greennb.energy import (
-    DEFAULT_PUE,
-    EnergyResult,
-    carbon_emissions,
-    configure,
-    default_country,
-    facility_energy,
-    grid_carbon_intensity,
-    list_countries,
-    track,
-)
+from greennb.data import dataset_table, list_datasets
+from greennb.energy import DEFAULT_PUE, EnergyResult, Pricing, default_country, list_countries
 from greennb.errors import InvalidValueError
-from greennb.fairness import SRIResult, social_responsibility_index
-from greennb.models import list_models, make_model
-from greennb.runs import RunFailed, RunResult, case_parameters, list_cases, notebook_path, run_cases
+from greennb.evaluation import DEFAULT_DEMO_DATASET, DEFAULT_DEMO_MODEL, DemoOutcome, run_demo
+from greennb.models import list_models
+from greennb.runs import (
+    RunFailed,
+    RunResult,
+    list_cases,
+    parameters_table,
+    read_parameters_file,
+    run_cases,
+)
 
-DEFAULT_DEMO_DATASET = "hmda"
-DEFAULT_DEMO_MODEL = "logistic"
-# The fairness metric the demo summarises into R, by task: who gets selected
-# (classification) or whose forecasts are worse (regression, forecast).
-DEMO_SRI_METRIC = {"classification": "demographic_parity", "regression": "mae", "forecast": "mae"}
-RUNS_DIR_HELP = "root of the run store (default: $GREENNB_RUNS_DIR or ./papermill_runs)"
+RUNS_DIR_HELP = (
+    "root of the run store (default: $GREENNB_RUNS_DIR; inside the greennb repository its "
+    "papermill_runs/; else ./papermill_runs)"
+)
 INTERRUPTED_MSG = "greennb: interrupted; a run already started is kept as a *.failed folder."
 CASES_AND_ALL_MSG = "give case names or --all, not both."
-PARAMETERS_FILE_UNREADABLE_MSG = "cannot read the parameters file {path}: {error}"
-PARAMETERS_FILE_MSG = "parameters file {path} must hold a mapping of names to values; got {kind}."
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -172,118 +166,33 @@ def _add_run_parser(commands) -> None:
     )
 
 
-def _quality(task: str, y_true: pd.Series, y_pred) -> tuple[str, float]:
-    """Return the task-quality metric's name and value (accuracy or MAE in target units)."""
-    from sklearn.metrics import accuracy_score, mean_absolute_error
-
-    if task == "classification":
-        return "accuracy", float(accuracy_score(y_true, y_pred))
-    return "MAE", float(mean_absolute_error(y_true, y_pred))
-
-
-def _sri_labels(data) -> dict:
-    """Return the label keyword for the SRI: rates of the outcome people want, if any.
-
-    The four-fifths rule compares selection rates of the favourable outcome (an approved
-    loan), which is not always the class the model detects (a denial).
-    """
-    if data.task != "classification":
-        return {}
-    if data.favourable_label is not None:
-        return {"pos_label": data.favourable_label}
-    return {"pos_label": data.positive_label}
-
-
-def run_demo(
-    *,
-    dataset: str = DEFAULT_DEMO_DATASET,
-    model: str = DEFAULT_DEMO_MODEL,
-    country: str | None = None,
-    pue: float = DEFAULT_PUE,
-    seed: int = 0,
-) -> dict:
-    """Train one baseline under the tracker and return its quality, energy and SRI.
-
-    Parameters
-    ----------
-    dataset : str
-        Name of a shipped dataset (see :func:`greennb.list_datasets`).
-    model : str
-        Baseline name (see :func:`greennb.list_models`).
-    country : str, optional
-        3-letter ISO code of the grid; default :func:`greennb.default_country`.
-    pue : float
-        Power usage effectiveness (dimensionless, >= 1) applied to the measured energy.
-    seed : int
-        Seed of the split and the model.
-
-    Returns
-    -------
-    dict
-        ``quality`` (name, value), ``train`` and ``inference`` :class:`EnergyResult`,
-        ``facility`` (:class:`FacilityEnergy` of training + inference), ``emissions_kg``
-        (kg CO2e of that total) and ``sri`` (:class:`SRIResult`).
-    """
-    country = country or default_country()
-    grid_carbon_intensity(country)  # fail early, with the valid choices, on a bad code
-    facility_energy(0.0, pue=pue)  # likewise for a PUE below 1
-    data = load_dataset(dataset)
-    split = split_dataset(data, random_state=seed)
-    estimator = make_model(model, task=data.task, random_state=seed)
-    configure(country=country)
-    with track("train") as train:
-        estimator.fit(split.X_train, split.y_train)
-    with track("inference") as inference:
-        y_pred = estimator.predict(split.X_test)
-    sri = social_responsibility_index(
-        split.y_test,
-        y_pred,
-        sensitive_features=split.sensitive_test[data.sensitive[0]],
-        metric=DEMO_SRI_METRIC[data.task],
-        **_sri_labels(data),
-    )
-    computation_kwh = sum(r.energy_kwh or 0.0 for r in (train.result, inference.result))
-    facility = facility_energy(computation_kwh, pue=pue)
-    return {
-        "dataset": data,
-        "model": model,
-        "quality": _quality(data.task, split.y_test, y_pred),
-        "train": train.result,
-        "inference": inference.result,
-        "facility": facility,
-        "emissions_kg": carbon_emissions(facility.total_kwh, country=country),
-        "country": country,
-        "sri": sri,
-    }
-
-
 def _print_energy(result: EnergyResult) -> None:
     print(f"  {result.summary()}")
     if result.status != "measured":
         print(f"    note: {result.reason}")
 
 
-def _print_demo(outcome: dict) -> None:
-    data, sri = outcome["dataset"], outcome["sri"]
-    sri: SRIResult
-    name, value = outcome["quality"]
-    unit = "" if name == "accuracy" else f" {data.target_unit}"
-    print(f"greennb demo — {data.name} ({data.task}), model {outcome['model']!r}")
-    print(f"  {name} on the test split: {value:.4g}{unit}")
+def _print_demo(outcome: DemoOutcome) -> None:
+    data, sri, total = outcome.dataset, outcome.sri, outcome.total
+    print(f"greennb demo — {data.name} ({data.task}), model {outcome.model!r}")
+    for name, value in outcome.quality.items():
+        label, unit = ("accuracy", "") if name == "accuracy" else (name.upper(), data.target_unit)
+        print(f"  {label} on the test split: {value:.4g}{' ' + unit if unit else ''}")
     print("Energy (machine level, CodeCarbon, PUE 1):")
-    _print_energy(outcome["train"])
-    _print_energy(outcome["inference"])
-    facility = outcome["facility"]
-    wh = {key: value * 1000 for key, value in facility.to_dict().items() if key.endswith("_kwh")}
-    print(
-        f"Facility energy with PUE {facility.pue:g}: {wh['total_kwh']:.4g} Wh "
-        f"(computation {wh['computation_kwh']:.4g}, cooling {wh['cooling_kwh']:.4g}, "
-        f"other data-centre {wh['data_center_kwh']:.4g})"
-    )
-    print(
-        f"Emissions on the {outcome['country']} grid: {outcome['emissions_kg'] * 1000:.4g} g CO2e "
-        f"({'estimated' if outcome['train'].status != 'measured' else 'measured'} energy)"
-    )
+    _print_energy(outcome.train)
+    _print_energy(outcome.inference)
+    pricing, facility = outcome.pricing, outcome.facility
+    if facility is None:
+        print(f"Facility energy with PUE {pricing.pue:g}: unavailable ({', '.join(total.missing)})")
+    else:
+        wh = {k: v * 1000 for k, v in facility.to_dict().items() if k.endswith("_kwh")}
+        print(
+            f"Facility energy with PUE {facility.pue:g}: {wh['total_kwh']:.4g} Wh "
+            f"(computation {wh['computation_kwh']:.4g}, cooling {wh['cooling_kwh']:.4g}, "
+            f"other data-centre {wh['data_center_kwh']:.4g})"
+        )
+    grams = "unavailable" if outcome.emissions_g is None else f"{outcome.emissions_g:.4g} g CO2e"
+    print(f"Emissions on the {pricing.country} grid: {grams} ({total.status} energy)")
     print("Social responsibility index:")
     print(f"  {sri!r}")
 
@@ -294,24 +203,9 @@ def _print_table(frame: pd.DataFrame) -> None:
 
 
 def _run_parameters(args: argparse.Namespace) -> dict:
-    """Merge the parameters file and the -p pairs (values stay strings for runs.py to convert)."""
-    parameters = {}
-    if args.parameters_file:
-        import yaml  # a papermill dependency; JSON is YAML
-
-        path = Path(args.parameters_file)
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
-            message = PARAMETERS_FILE_UNREADABLE_MSG.format(path=path, error=error)
-            raise InvalidValueError(message) from None
-        if not isinstance(loaded, dict):
-            raise InvalidValueError(
-                PARAMETERS_FILE_MSG.format(path=path, kind=type(loaded).__name__)
-            )
-        parameters.update(loaded)
-    parameters.update(dict(args.parameter))
-    return parameters
+    """Merge the parameters file and the -p pairs (values stay text; the runner converts them)."""
+    parameters = read_parameters_file(args.parameters_file) if args.parameters_file else {}
+    return {**parameters, **dict(args.parameter)}
 
 
 def _print_run(result: RunResult) -> None:
@@ -352,15 +246,13 @@ def _command_run(args: argparse.Namespace) -> int:
 
 
 def _command_list() -> None:
-    cases = list_cases()
-    if not cases:
+    table = parameters_table()
+    if table.empty:
         print("No case notebooks found.")
-    for case in cases:
-        print(f"{case} ({notebook_path(case).name})")
-        table = case_parameters(case)
-        table = table[~table["reserved"]].drop(columns="reserved")
-        table["type"] = table["type"].fillna("any")
-        print("  " + table.to_string(index=False).replace("\n", "\n  "))
+    for (case, notebook), rows in table.groupby(["case", "notebook"], sort=False):
+        print(f"{case} ({notebook})")
+        shown = rows.drop(columns=["case", "notebook"]).to_string(index=False)
+        print("  " + shown.replace("\n", "\n  "))
 
 
 def _command_report(args: argparse.Namespace) -> int:
@@ -382,14 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
         if args.command == "demo":
+            pricing = Pricing(country=args.country, pue=args.pue)
             _print_demo(
-                run_demo(
-                    dataset=args.dataset,
-                    model=args.model,
-                    country=args.country,
-                    pue=args.pue,
-                    seed=args.seed,
-                )
+                run_demo(dataset=args.dataset, model=args.model, pricing=pricing, seed=args.seed)
             )
         elif args.command == "datasets":
             _print_table(dataset_table().drop(columns=["source"]))

@@ -1,15 +1,15 @@
-"""The ``greennb`` command: demo end to end, listings, and its errors."""
+"""The ``greennb`` command: each command end to end, its help, and its one-line errors."""
 
 from __future__ import annotations
 
 import json
-import math
+import shutil
 from pathlib import Path
 
 import pytest
 
-from greennb import cli
-from greennb.runs import _store as runs
+from greennb import _paths, cli
+from greennb.runs import NOTEBOOKS_DIR_ENV, RUNS_DIR_ENV, list_runs
 
 
 def test_demo_prints_quality_energy_flags_and_sri(capsys):
@@ -22,25 +22,6 @@ def test_demo_prints_quality_energy_flags_and_sri(capsys):
     assert "Facility energy with PUE 1.2" in out
     assert "FRA grid" in out
     assert "SRI R=" in out and "four-fifths" in out
-
-
-def test_run_demo_returns_consistent_figures():
-    outcome = cli.run_demo(dataset="hmda", model="logistic", country="SWE", pue=1.5, seed=1)
-    name, accuracy = outcome["quality"]
-    assert name == "accuracy" and 0.8 < accuracy <= 1.0
-    computation = outcome["train"].energy_kwh + outcome["inference"].energy_kwh
-    assert outcome["facility"].computation_kwh == pytest.approx(computation)
-    assert outcome["facility"].total_kwh == pytest.approx(1.5 * computation)
-    sri = outcome["sri"]
-    assert sri.metric == "demographic_parity"
-    assert sri.value == pytest.approx(sri.fairness_score / sri.bar)
-    assert math.isfinite(sri.value)
-
-
-def test_demo_on_a_forecast_uses_an_error_metric():
-    outcome = cli.run_demo(dataset="victoria_electricity", model="linear")
-    assert outcome["quality"][0] == "MAE"
-    assert outcome["sri"].metric == "mae"
 
 
 def test_demo_unknown_country_is_a_clear_error(capsys):
@@ -76,12 +57,16 @@ def test_datasets_and_countries_listings(capsys):
     assert "FRA" in out and "DEU" not in out
 
 
-def test_every_command_has_help(capsys):
-    for argv in (["--help"], ["demo", "--help"], ["datasets", "--help"], ["countries", "--help"]):
-        with pytest.raises(SystemExit) as exit_info:
-            cli.main(argv)
-        assert exit_info.value.code == 0
-    assert "--country" in capsys.readouterr().out
+COMMANDS = ("demo", "datasets", "countries", "run", "list", "report")
+
+
+@pytest.mark.parametrize("argv", [["--help"], *([command, "--help"] for command in COMMANDS)])
+def test_every_command_has_help(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: greennb") and len(out.splitlines()) > 3
 
 
 # --- run, list, report (the run store; fixture notebooks in tests/notebooks) ---------------
@@ -91,16 +76,15 @@ FIXTURES = Path(__file__).parent / "notebooks"
 
 @pytest.fixture
 def fixture_notebooks(monkeypatch):
-    monkeypatch.setenv(runs.NOTEBOOKS_DIR_ENV, str(FIXTURES))
+    monkeypatch.setenv(NOTEBOOKS_DIR_ENV, str(FIXTURES))
 
 
-def test_new_commands_have_help(capsys):
-    for argv in (["run", "--help"], ["list", "--help"], ["report", "--help"]):
-        with pytest.raises(SystemExit) as exit_info:
+def test_help_names_the_options(capsys):
+    for argv in (["demo", "--help"], ["run", "--help"], ["report", "--help"]):
+        with pytest.raises(SystemExit):
             cli.main(argv)
-        assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    assert "--runs-dir" in out and "NAME VALUE" in out and "--all" in out
+    assert "--country" in out and "--runs-dir" in out and "NAME VALUE" in out and "--all" in out
 
 
 def test_list_shows_cases_and_their_parameters(capsys, fixture_notebooks):
@@ -158,7 +142,7 @@ def test_run_with_a_parameters_file_then_report(capsys, tmp_path, fixture_notebo
     assert cli.main([*argv, "--runs-dir", str(store)]) == 0
     out = capsys.readouterr().out
     assert "greennb: light finished in" in out and "majority: accuracy 0.75" in out
-    (run_dir,) = runs.list_runs(store)
+    (run_dir,) = list_runs(store)
     params = json.loads((run_dir / "params.json").read_text())
     assert (params["seed"], params["country"]) == (6, "FRA")  # -p overrides the file
     assert cli.main(["report", "--runs-dir", str(store)]) == 0
@@ -167,3 +151,33 @@ def test_run_with_a_parameters_file_then_report(capsys, tmp_path, fixture_notebo
     assert {"report.csv", "report.md", "report.html"} <= {
         p.name for p in (store / "report").iterdir()
     }
+
+
+def test_bad_input_is_one_line_without_a_traceback(capsys, fixture_notebooks):
+    for argv in (["demo", "--country", "XYZ"], ["run", "ok", "-p", "pue", "0.5"]):
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("greennb: error: ") and err.count("\n") == 1
+        assert "Traceback" not in err
+
+
+def test_list_and_run_work_from_the_notebooks_packaged_in_the_wheel(tmp_path, monkeypatch, capsys):
+    # A wheel install: the notebooks are in greennb/_notebooks, and the current directory is
+    # anywhere outside the repository; runs land in ./papermill_runs.
+    package = tmp_path / "site-packages" / "greennb"
+    shutil.copytree(FIXTURES, package / "_notebooks")
+    monkeypatch.setattr(_paths, "PACKAGE_DIR", package)
+    monkeypatch.delenv(NOTEBOOKS_DIR_ENV, raising=False)
+    monkeypatch.delenv(RUNS_DIR_ENV)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    shipped = sorted(p.name for p in (package / "_notebooks").iterdir())
+    assert cli.main(["list"]) == 0
+    assert "light (03_light.ipynb)" in capsys.readouterr().out
+    assert cli.main(["run", "light", "--no-progress"]) == 0
+    assert "greennb: light finished in" in capsys.readouterr().out
+    (run_dir,) = list_runs(elsewhere / "papermill_runs")
+    assert run_dir.parent == elsewhere / "papermill_runs" / "light"
+    assert (run_dir / "relative.txt").exists()  # the kernel worked in its run folder
+    assert sorted(p.name for p in (package / "_notebooks").iterdir()) == shipped

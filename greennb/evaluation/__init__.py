@@ -1,29 +1,50 @@
-"""One record per model or variant: quality, energy and fairness."""
+"""Evaluation: one record per model or variant, quality, energy and fairness together.
 
+- :mod:`~greennb.evaluation._variant`: :func:`evaluate_variant` and its
+  :class:`VariantEvaluation` (size, latency, energy per 1,000 predictions, quality, SRI);
+- :mod:`~greennb.evaluation._tables`: :func:`variant_table`, :func:`variant_group_table`,
+  and over run-record model entries :func:`models_table`, :func:`fairness_cost_table`;
+- :mod:`~greennb.evaluation._demo`: :func:`run_demo`, the workflow of ``greennb demo``.
+"""
+
+from greennb.evaluation._demo import (
+    DEFAULT_DEMO_DATASET,
+    DEFAULT_DEMO_MODEL,
+    DEMO_SRI_METRIC,
+    DemoOutcome,
+    run_demo,
+)
 from greennb.evaluation._tables import (
     fairness_cost_table,
     models_table,
+    variant_group_table,
+    variant_table,
 )
 from greennb.evaluation._variant import (
     DEFAULT_BATCH_SIZE,
-    DEFAULT_FORECAST_AFTER,
     DEFAULT_MIN_SECONDS,
     STATUS_NOT_GIVEN,
     VariantEvaluation,
     evaluate_variant,
-    variant_group_table,
-    variant_table,
+    favourable_or_positive,
+    task_quality,
 )
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
-    "DEFAULT_FORECAST_AFTER",
+    "DEFAULT_DEMO_DATASET",
+    "DEFAULT_DEMO_MODEL",
     "DEFAULT_MIN_SECONDS",
+    "DEMO_SRI_METRIC",
     "STATUS_NOT_GIVEN",
+    "DemoOutcome",
     "VariantEvaluation",
     "evaluate_variant",
     "fairness_cost_table",
+    "favourable_or_positive",
     "models_table",
+    "run_demo",
+    "task_quality",
     "variant_group_table",
     "variant_table",
 ]

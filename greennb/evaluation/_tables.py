@@ -1,66 +1,33 @@
-"""Tables over run-record model entries: what each mitigation cost in energy per point of R."""
+"""Tables: variants side by side, and run-record model entries with what fairness cost.
+
+- :func:`variant_table` and :func:`variant_group_table` line up
+  :class:`~greennb.evaluation.VariantEvaluation` records (ratios to a baseline, per group);
+- :func:`models_table` and :func:`fairness_cost_table` read run-record model entries: quality,
+  R = A / B, energy and emissions, and the extra kWh and g CO2e per point of R a mitigation
+  cost.
+"""
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from greennb._validation import positive
 from greennb.errors import InvalidValueError
+from greennb.evaluation._variant import VariantEvaluation, _group_labels
 
 # Error messages, kept as templates so that tests can match them.
-UNKNOWN_METHOD_ERROR = "Unknown mitigation method {value!r}; valid methods are: {choices}."
-UNKNOWN_CONSTRAINT_ERROR = (
-    "Unknown fairness constraint {value!r}; valid constraints are: {choices}."
-)
-UNKNOWN_OPTION_ERROR = (
-    "Unknown option {value!r} for method {method!r}; valid options are: {choices}."
-)
-PREFIT_METHOD_ERROR = (
-    "prefit=True only works with method='threshold_optimizer' (postprocessing of a trained "
-    "model); {method!r} retrains the estimator itself. Valid methods with prefit: "
-    "threshold_optimizer."
-)
-NOT_BINARY_LABELS_ERROR = (
-    "Mitigation needs binary labels, but y holds {count} distinct values: {labels}."
-)
-POS_LABEL_NEEDED_ERROR = (
-    "pos_label is needed to encode the labels {labels} as 0/1 for fairlearn; pass the label "
-    "that means a positive prediction, e.g. pos_label={example!r}."
-)
-POS_LABEL_MISSING_ERROR = "pos_label {value!r} is not a label of y; labels seen: {labels}."
-PREFIT_CLASSES_ERROR = (
-    "The prefit estimator's classes_ {classes} do not contain pos_label {value!r}; fit it on "
-    "the same labels as y."
-)
-LENGTH_ERROR = "{name} has {count} rows but X has {expected}; they must be aligned row by row."
-MISSING_VALUES_ERROR = (
-    "{name} has {count} missing value(s) (NaN/None), the first at row {row}; fill or drop them "
-    "first (fairlearn would otherwise treat NaN as a group or a label)."
-)
-ONE_LABEL_GROUP_ERROR = (
-    "Group(s) {groups} of the sensitive feature have a single label in y, but method {method!r} "
-    "with constraint {constraint!r} needs both labels in every group (it trades off error "
-    "rates within each group). Merge small groups or leave their rows out; rows per group: "
-    "{sizes}."
-)
-SENSITIVE_AT_PREDICT_ERROR = (
-    "method 'threshold_optimizer' applies one threshold per group, so predict needs "
-    "sensitive_features (aligned with X)."
-)
+DUPLICATE_NAME_MSG = "Variant names must be unique; {name!r} appears more than once."
+UNKNOWN_BASELINE_MSG = "Unknown baseline {value!r}; valid choices (variant names): {choices}."
 NO_SUCH_MODEL_ERROR = "No model entry named {value!r}; models in the entries: {choices}."
 NO_FAIRNESS_ERROR = (
     "Model {model!r} has no fairness entry {value!r}; its fairness entries: {choices}."
 )
 NO_QUALITY_ERROR = "Model {model!r} has no quality metric {value!r}; its metrics: {choices}."
-BAD_POINT_ERROR = "point must be a number > 0 (a step of R, e.g. 0.01); got {value!r}."
-BAD_RANDOM_STATE_ERROR = (
-    "random_state must be an int (a seed), so that the randomized predictions reproduce; "
-    "got {value!r}."
-)
 MIXED_FAIRNESS_ERROR = (
     "Model {model!r} reports R for {after!r} but its baseline {baseline!r} for {before!r}; "
     "pass fairness=<label> to compare the same metric."
@@ -147,12 +114,6 @@ def models_table(
     """
     rows = [_entry_row(entry, fairness=fairness, quality=quality) for entry in entries]
     return pd.DataFrame(rows)
-
-
-def _check_point(point: Any) -> float:
-    if isinstance(point, bool) or not isinstance(point, numbers.Real) or not point > 0:
-        raise InvalidValueError(BAD_POINT_ERROR.format(value=point))
-    return float(point)
 
 
 def _cost_row(after: pd.Series, before: pd.Series, quality: str, point: float) -> dict[str, Any]:
@@ -253,7 +214,7 @@ def fairness_cost_table(
     >>> round(float(table.loc[0, "extra_kwh_per_point"]), 6)
     0.0005
     """
-    step = _check_point(point)
+    step = positive(point, name="point", unit="a step of R, e.g. 0.01")
     table = models_table(entries, fairness=fairness, quality=quality).set_index("model", drop=False)
     names = list(table.index)
     for name in (*baselines, *baselines.values()):
@@ -266,3 +227,82 @@ def fairness_cost_table(
         for after, before in baselines.items()
     ]
     return pd.DataFrame(rows)
+
+
+def variant_table(
+    evaluations: Sequence[VariantEvaluation], *, baseline: str | None = None
+) -> pd.DataFrame:
+    """Line variants up, one row each, with ratios to a baseline.
+
+    Parameters
+    ----------
+    evaluations : sequence of VariantEvaluation
+        Results of :func:`evaluate_variant`, with distinct names.
+    baseline : str, optional
+        Name of the reference variant; default the first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :meth:`VariantEvaluation.to_row`, plus ``speedup`` (throughput over the
+        baseline's), ``parameter_ratio`` (baseline parameters over the variant's: 10 means
+        ten times fewer), ``size_ratio`` (likewise for bytes), ``energy_ratio`` (inference
+        energy per prediction over the baseline's) and ``accuracy_delta_points`` (accuracy
+        minus the baseline's, in percentage points) or ``mae_delta`` for regression.
+
+    Raises
+    ------
+    ValueError
+        For duplicate names or an unknown baseline (the message lists the names).
+    """
+    rows = pd.DataFrame([evaluation.to_row() for evaluation in evaluations])
+    names = list(rows["variant"]) if len(rows) else []
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate is not None:
+        raise InvalidValueError(DUPLICATE_NAME_MSG.format(name=duplicate))
+    if not names:
+        return rows
+    baseline = names[0] if baseline is None else baseline
+    if baseline not in names:
+        raise InvalidValueError(
+            UNKNOWN_BASELINE_MSG.format(value=baseline, choices=", ".join(names))
+        )
+    base = rows.set_index("variant").loc[baseline]
+    rows["speedup"] = rows["throughput_per_s"] / base["throughput_per_s"]
+    rows["parameter_ratio"] = base["parameters"] / rows["parameters"]
+    rows["size_ratio"] = base["size_bytes"] / rows["size_bytes"]
+    energy = pd.to_numeric(rows["inference_wh_per_1000"], errors="coerce")
+    rows["energy_ratio"] = energy / pd.to_numeric(base["inference_wh_per_1000"], errors="coerce")
+    if "accuracy" in rows:
+        rows["accuracy_delta_points"] = 100 * (rows["accuracy"] - base["accuracy"])
+    if "mae" in rows:
+        rows["mae_delta"] = rows["mae"] - base["mae"]
+    return rows
+
+
+def variant_group_table(evaluations: Sequence[VariantEvaluation]) -> pd.DataFrame:
+    """Per-group metrics of several variants in long format, for plots and comparisons.
+
+    Parameters
+    ----------
+    evaluations : sequence of VariantEvaluation
+        Results of :func:`evaluate_variant`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``variant``, ``group``, ``count`` (rows of the group), ``metric``
+        (``accuracy``, ``true_positive_rate`` or ``mae``) and ``value``; one row per variant,
+        group and metric.
+    """
+    frames = []
+    for evaluation in evaluations:
+        table = evaluation.by_group.copy()
+        table.index = _group_labels(table)
+        long = table.rename_axis("group").reset_index()
+        long = long.melt(id_vars=["group", "count"], var_name="metric", value_name="value")
+        frames.append(long.assign(variant=evaluation.name))
+    columns = ["variant", "group", "count", "metric", "value"]
+    return (
+        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    )

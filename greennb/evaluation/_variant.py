@@ -1,9 +1,11 @@
-"""Evaluate a model or a variant: quality, size, latency, energy and fairness in one record."""
+"""Evaluate a model or a variant: quality, size, latency, energy and fairness in one record.
+
+The training phases of a variant are totalled by :func:`greennb.energy.total_energy`, the
+same rule as :class:`greennb.runs.RunRecord` uses: no total when a phase has no energy.
+"""
 
 from __future__ import annotations
 
-import math
-import numbers
 import statistics
 import time
 from collections.abc import Sequence
@@ -15,33 +17,24 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, mean_absolute_error
 from sklearn.pipeline import Pipeline
 
+from greennb._json import json_number, to_json_value
+from greennb._validation import integer, positive
 from greennb.data import Dataset, Split
-from greennb.efficiency._levers import (
-    _estimator_of,
+from greennb.efficiency import (
     layer_shapes,
     model_size_bytes,
     network_of,
+    torch_estimator,
     weight_sparsity,
 )
-from greennb.energy import (
-    STATUS_UNAVAILABLE,
-    EnergyResult,
-    EnergySession,
-    carbon_emissions,
-    facility_energy,
-    track,
-    worst_status,
-)
-from greennb.errors import InvalidTypeError, InvalidValueError
-from greennb.fairness import SRIResult, social_responsibility_index
-from greennb.fairness._group_metrics import _index_label, group_metrics
+from greennb.energy import EnergyResult, EnergySession, total_energy, track
+from greennb.errors import InvalidTypeError
+from greennb.fairness import SRIResult, group_label, group_metrics, social_responsibility_index
 
 #: Rows per batch when timing batch inference.
 DEFAULT_BATCH_SIZE = 1024
 #: Minimum length of the timed inference loop (s): CodeCarbon reads the CPU load every second.
 DEFAULT_MIN_SECONDS = 1.0
-#: Epochs measured before :class:`TrainingEnergyForecaster` forecasts the whole run.
-DEFAULT_FORECAST_AFTER = 2
 #: Status of a training energy that was not given to :func:`evaluate_variant`.
 STATUS_NOT_GIVEN = "not given"
 
@@ -52,51 +45,6 @@ NOT_ENERGY_MSG = (
     "training_energy must be an EnergyResult (from greennb.track), a sequence of them, or "
     "None; got {type_name}."
 )
-COUNT_MSG = "{name} must be an integer >= {minimum}; got {value!r}."
-SECONDS_MSG = "{name} must be a finite number > 0 (seconds); got {value!r}."
-UNKNOWN_BASELINE_MSG = "Unknown baseline {value!r}; valid choices (variant names): {choices}."
-DUPLICATE_NAME_MSG = "Variant names must be unique; {name!r} appears more than once."
-EPOCH_OPEN_MSG = "epoch {epoch} is still being measured; end it before starting another."
-NO_EPOCH_MSG = "no epoch is being measured; call start_epoch() first."
-FORECAST_AFTER_MSG = (
-    "forecast_after={forecast_after} must be an integer between 1 and planned_epochs ({planned})."
-)
-TOO_FEW_EPOCHS_MSG = "forecast needs {needed} measured epoch(s); got {got}."
-WARMUP_MSG = (
-    "warmup_epochs must be an integer from 0 to one less than the measured epochs "
-    "({measured}); got {value!r}."
-)
-
-
-def _count(value: Any, *, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise InvalidValueError(COUNT_MSG.format(name=name, minimum=minimum, value=value))
-    return int(value)
-
-
-def _seconds(value: Any, *, name: str) -> float:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or value <= 0:
-        raise InvalidValueError(SECONDS_MSG.format(name=name, value=value))
-    return float(value)
-
-
-def _energy_sum(results: Sequence[EnergyResult]) -> tuple[float | None, str]:
-    """Total kWh of the results (None if any is unavailable) and the worst status."""
-    status = worst_status([r.status for r in results])
-    if not results or any(r.energy_kwh is None for r in results):
-        return None, STATUS_UNAVAILABLE
-    return sum(r.energy_kwh for r in results), status
-
-
-def _price(energy_kwh: float | None, *, country: str, pue: float, renewable_share: float):
-    """Facility energy (kWh) and emissions (g CO2e): E × PUE, then C = E_total × CI × (1 − ε)."""
-    if energy_kwh is None:
-        return None, None
-    total = facility_energy(energy_kwh, pue=pue).total_kwh
-    grams = 1000.0 * carbon_emissions(total, country=country, renewable_share=renewable_share)
-    return total, grams
-
 
 # ---------------------------------------------------------------------------
 # Evaluating a variant
@@ -215,16 +163,16 @@ class VariantEvaluation:
         row = self.to_row()
         labels = _group_labels(self.by_group)
         by_group = {
-            label: {str(k): _finite(v) for k, v in values.items()}
+            label: {str(k): json_number(v) for k, v in values.items()}
             for label, (_, values) in zip(labels, self.by_group.iterrows(), strict=True)
         }
         return {
-            **{k: _finite(v) for k, v in row.items()},
+            **{k: json_number(v) for k, v in row.items()},
             "levers": [dict(lever) for lever in self.levers],
             "batch_size": self.batch_size,
             "n_batches": self.n_batches,
             "training_phases": list(self.training_phases),
-            "pos_label": self.pos_label if _is_plain(self.pos_label) else str(self.pos_label),
+            "pos_label": to_json_value(self.pos_label),
             "by_group": by_group,
             "inference_energy": self.inference_energy.to_dict(),
             "sri": self.sri.to_dict(),
@@ -261,29 +209,14 @@ class VariantEvaluation:
         )
 
 
-def _finite(value: Any) -> Any:
-    """Return numpy numbers as Python ones, NaN and infinities as None (JSON has neither)."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (numbers.Integral, np.integer)):
-        return int(value)
-    if isinstance(value, (numbers.Real, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    return value
-
-
 def _group_labels(by_group: pd.DataFrame) -> list[str]:
     """Readable group labels: ``"no"``, or ``"sex=f, age_band=35-44"`` for intersections."""
     names = [str(name) for name in by_group.index.names]
-    return [_index_label(key, names) for key in by_group.index]
+    return [group_label(key, names) for key in by_group.index]
 
 
 def _wh(kwh: float | None) -> float | None:
     return None if kwh is None else 1000.0 * kwh
-
-
-def _is_plain(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def _training_energy(energy: Any) -> tuple[float | None, str, list[str]]:
@@ -295,8 +228,8 @@ def _training_energy(energy: Any) -> tuple[float | None, str, list[str]]:
     if not all(isinstance(r, EnergyResult) for r in results):
         bad = next(r for r in results if not isinstance(r, EnergyResult))
         raise InvalidTypeError(NOT_ENERGY_MSG.format(type_name=type(bad).__name__))
-    kwh, status = _energy_sum(list(results))
-    return kwh, status, [r.phase for r in results]
+    total = total_energy(results)
+    return total.energy_kwh, total.status, total.phases
 
 
 def _size_figures(model: Any) -> dict[str, Any]:
@@ -338,13 +271,48 @@ def _per_1000(energy_kwh: float | None, predictions: int) -> float | None:
     return None if energy_kwh is None else energy_kwh / predictions * 1000
 
 
-def _quality_and_groups(y_true, y_pred, sensitive, *, task: str, pos_label: Any):
+def task_quality(task: str, y_true: Any, y_pred: Any) -> dict[str, float]:
+    """Return the quality metric of a task: accuracy, or the MAE for any other task.
+
+    Parameters
+    ----------
+    task : str
+        ``"classification"``, or a regression task (``"regression"``, ``"forecast"``).
+    y_true, y_pred : array-like
+        Observed and predicted targets.
+
+    Returns
+    -------
+    dict of str to float
+        ``{"accuracy": ...}`` (fraction) or ``{"mae": ...}`` (target unit), from
+        scikit-learn.
+
+    Examples
+    --------
+    >>> task_quality("classification", [1, 0, 1, 1], [1, 0, 0, 1])
+    {'accuracy': 0.75}
+    >>> task_quality("forecast", [2.0, 4.0], [1.0, 5.0])
+    {'mae': 1.0}
+    """
     if task == "classification":
-        quality = {"accuracy": float(accuracy_score(y_true, y_pred))}
-        metrics = ["accuracy", "true_positive_rate"]
-    else:
-        quality = {"mae": float(mean_absolute_error(y_true, y_pred))}
-        metrics = ["mae"]
+        return {"accuracy": float(accuracy_score(y_true, y_pred))}
+    return {"mae": float(mean_absolute_error(y_true, y_pred))}
+
+
+def favourable_or_positive(dataset: Dataset) -> Any:
+    """Return the label whose rates fairness compares: the favourable outcome, if any.
+
+    The four-fifths rule compares rates of the outcome people want (an approved loan), which
+    is not always the class the model detects (a denial); without a favourable outcome, the
+    dataset's positive label.
+    """
+    favourable = dataset.favourable_label
+    return dataset.positive_label if favourable is None else favourable
+
+
+def _quality_and_groups(y_true, y_pred, sensitive, *, task: str, pos_label: Any):
+    quality = task_quality(task, y_true, y_pred)
+    metrics = ["accuracy", "true_positive_rate"] if task == "classification" else ["mae"]
     report = group_metrics(
         y_true, y_pred, sensitive, task=task, pos_label=pos_label, metrics=metrics
     )
@@ -386,7 +354,9 @@ def evaluate_variant(
         Name of the variant in tables and run records.
     training_energy : EnergyResult or sequence of EnergyResult, optional
         The phases that produced the variant (e.g. the teacher's training plus the
-        distillation), summed; the flag is the worst of theirs. None: ``"not given"``.
+        distillation), totalled by :func:`greennb.energy.total_energy`: the flag is the worst
+        of theirs, and the total is None (``"unavailable"``) when any phase has no energy,
+        as in a run record. None: ``"not given"``.
     sri_metric : str, optional
         Metric of the SRI (see :data:`greennb.SRI_METRICS`); default ``"equal_opportunity"``
         (TPR ratio) for classification and ``"mae"`` for regression.
@@ -421,14 +391,13 @@ def evaluate_variant(
     The positive label of the TPR and of the SRI is the dataset's favourable outcome when it
     has one (an approved loan), else its positive class (the event detected).
     """
-    estimator = _estimator_of(model, "evaluate_variant")
-    batch_size = _count(batch_size, name="batch_size", minimum=1)
-    min_batches = _count(min_batches, name="min_batches", minimum=1)
-    min_seconds = _seconds(min_seconds, name="min_seconds")
+    estimator = torch_estimator(model, caller="evaluate_variant")
+    batch_size = integer(batch_size, name="batch_size", minimum=1)
+    min_batches = integer(min_batches, name="min_batches", minimum=1)
+    min_seconds = positive(min_seconds, name="min_seconds", unit="s")
     training_kwh, training_status, phases = _training_energy(training_energy)
     task = "classification" if dataset.task == "classification" else "regression"
-    pos_label = dataset.favourable_label
-    pos_label = dataset.positive_label if pos_label is None else pos_label
+    pos_label = favourable_or_positive(dataset)
     y_pred = model.predict(split.X_test)
     quality, by_group = _quality_and_groups(
         split.y_test, y_pred, split.sensitive_test, task=task, pos_label=pos_label
@@ -474,83 +443,4 @@ def evaluate_variant(
         by_group=by_group,
         pos_label=pos_label if task == "classification" else None,
         sri=sri,
-    )
-
-
-def variant_table(
-    evaluations: Sequence[VariantEvaluation], *, baseline: str | None = None
-) -> pd.DataFrame:
-    """Line variants up, one row each, with ratios to a baseline.
-
-    Parameters
-    ----------
-    evaluations : sequence of VariantEvaluation
-        Results of :func:`evaluate_variant`, with distinct names.
-    baseline : str, optional
-        Name of the reference variant; default the first.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :meth:`VariantEvaluation.to_row`, plus ``speedup`` (throughput over the
-        baseline's), ``parameter_ratio`` (baseline parameters over the variant's: 10 means
-        ten times fewer), ``size_ratio`` (likewise for bytes), ``energy_ratio`` (inference
-        energy per prediction over the baseline's) and ``accuracy_delta_points`` (accuracy
-        minus the baseline's, in percentage points) or ``mae_delta`` for regression.
-
-    Raises
-    ------
-    ValueError
-        For duplicate names or an unknown baseline (the message lists the names).
-    """
-    rows = pd.DataFrame([evaluation.to_row() for evaluation in evaluations])
-    names = list(rows["variant"]) if len(rows) else []
-    duplicate = next((n for n in names if names.count(n) > 1), None)
-    if duplicate is not None:
-        raise InvalidValueError(DUPLICATE_NAME_MSG.format(name=duplicate))
-    if not names:
-        return rows
-    baseline = names[0] if baseline is None else baseline
-    if baseline not in names:
-        raise InvalidValueError(
-            UNKNOWN_BASELINE_MSG.format(value=baseline, choices=", ".join(names))
-        )
-    base = rows.set_index("variant").loc[baseline]
-    rows["speedup"] = rows["throughput_per_s"] / base["throughput_per_s"]
-    rows["parameter_ratio"] = base["parameters"] / rows["parameters"]
-    rows["size_ratio"] = base["size_bytes"] / rows["size_bytes"]
-    energy = pd.to_numeric(rows["inference_wh_per_1000"], errors="coerce")
-    rows["energy_ratio"] = energy / pd.to_numeric(base["inference_wh_per_1000"], errors="coerce")
-    if "accuracy" in rows:
-        rows["accuracy_delta_points"] = 100 * (rows["accuracy"] - base["accuracy"])
-    if "mae" in rows:
-        rows["mae_delta"] = rows["mae"] - base["mae"]
-    return rows
-
-
-def variant_group_table(evaluations: Sequence[VariantEvaluation]) -> pd.DataFrame:
-    """Per-group metrics of several variants in long format, for plots and comparisons.
-
-    Parameters
-    ----------
-    evaluations : sequence of VariantEvaluation
-        Results of :func:`evaluate_variant`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``variant``, ``group``, ``count`` (rows of the group), ``metric``
-        (``accuracy``, ``true_positive_rate`` or ``mae``) and ``value``; one row per variant,
-        group and metric.
-    """
-    frames = []
-    for evaluation in evaluations:
-        table = evaluation.by_group.copy()
-        table.index = _group_labels(table)
-        long = table.rename_axis("group").reset_index()
-        long = long.melt(id_vars=["group", "count"], var_name="metric", value_name="value")
-        frames.append(long.assign(variant=evaluation.name))
-    columns = ["variant", "group", "count", "metric", "value"]
-    return (
-        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
     )

@@ -3,8 +3,12 @@
 A notebook creates a :class:`RunRecord` right after its parameters, adds what it measured
 (one entry per model: task quality, energy per phase, fairness), saves its figures through
 it, and ends with :meth:`RunRecord.write`. The schema is versioned
-(:data:`SCHEMA_VERSION`) and checked by :func:`validate_metrics` on write and on read, so a
-report never aggregates a malformed record.
+(:data:`~greennb.runs.SCHEMA_VERSION`) and checked by :func:`~greennb.runs.validate_metrics`
+on write and on read, so a report never aggregates a malformed record.
+
+Each model's phases are totalled by :func:`greennb.energy.total_energy` (no energy when a
+phase has none) and priced by the record's :class:`greennb.energy.Pricing`, exactly as
+:func:`greennb.evaluation.evaluate_variant` totals and prices them.
 
 Written by hand because no maintained library does this: papermill's companion scrapbook is
 unmaintained, and MLflow-style trackers bring a server and a store of their own.
@@ -15,75 +19,33 @@ from __future__ import annotations
 import json
 import math
 import os
-import platform
 import re
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
+from greennb._json import to_json_value
+from greennb._validation import is_real
 from greennb.data import Dataset, Split
-from greennb.energy import (
-    DEFAULT_PUE,
-    EnergyResult,
-    carbon_emissions,
-    default_country,
-    facility_energy,
-    worst_status,
-)
+from greennb.energy import EnergyResult, Pricing, total_energy
 from greennb.energy import close_session as close_energy_session
-from greennb.errors import InvalidValueError, StateError
+from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 from greennb.fairness import SRIResult
-
-SCHEMA_VERSION = "1.0"
-METRICS_FILE = "metrics.json"
-RUNS_DIR_ENV = "GREENNB_RUNS_DIR"
-#: Library versions recorded with every run (distribution names).
-RECORDED_LIBRARIES = (
-    "greennb",
-    "torch",
-    "scikit-learn",
-    "fairlearn",
-    "codecarbon",
-    "pandas",
-    "numpy",
-    "papermill",
-)
-REQUIRED_KEYS = (
-    "schema_version",
-    "case",
-    "parameters",
-    "dataset",
-    "models",
-    "environment",
-    "started_at",
-    "finished_at",
-    "duration_s",
-)
-MODEL_KEYS = ("name", "quality", "energy", "energy_total", "carbon", "fairness")
+from greennb.runs._environment import environment_info
+from greennb.runs._location import runs_root
+from greennb.runs._schema import METRICS_FILE, SCHEMA_VERSION, validate_metrics
 
 BAD_NAME_MSG = "{what} must be a non-empty name of letters, digits, '_', '-' or '.'; got {value!r}."
 DUPLICATE_MODEL_MSG = "model {name!r} was already added to this run record; use a distinct name."
 BAD_QUALITY_MSG = "quality must map metric names to finite numbers; {key!r} is {value!r}."
-NOT_JSON_MSG = "{what} is not JSON-serializable: {error}"
-SCHEMA_MSG = "metrics.json is not a valid greennb run record: {problem}"
 ALREADY_WRITTEN_MSG = "this run record was already written to {path}."
-
-
-def runs_root() -> Path:
-    """Return the folder of the run store (``papermill_runs/``).
-
-    Returns
-    -------
-    pathlib.Path
-        ``$GREENNB_RUNS_DIR`` if set, else ``papermill_runs`` in the current directory.
-    """
-    return Path(os.environ.get(RUNS_DIR_ENV) or "papermill_runs")
+PRICING_TWICE_MSG = (
+    "give the pricing either as pricing=Pricing(...) or as country/pue/renewable_share, "
+    "not both; got pricing={pricing!r} and {given}."
+)
+NOT_PRICING_MSG = "pricing must be a greennb.energy.Pricing; got {type_name}."
 
 
 def _check_name(value: Any, what: str) -> str:
@@ -92,73 +54,16 @@ def _check_name(value: Any, what: str) -> str:
     return value
 
 
-def to_json_value(value: Any) -> Any:
-    """Convert numpy/pandas values to plain JSON types; NaN and infinities become None.
-
-    Parameters
-    ----------
-    value : object
-        A number, string, mapping, sequence, DataFrame/Series or object with ``to_dict``.
-
-    Returns
-    -------
-    object
-        The same content built from dict, list, str, int, float, bool and None.
-    """
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, pd.DataFrame):
-        return [to_json_value(row) for row in value.to_dict(orient="records")]
-    if isinstance(value, pd.Series):
-        return {str(k): to_json_value(v) for k, v in value.items()}
-    if isinstance(value, Mapping):
-        return {str(k): to_json_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, np.ndarray)):
-        return [to_json_value(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return to_json_value(value.to_dict())
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    return str(value)
-
-
-def _versions() -> dict[str, str | None]:
-    versions = {}
-    for name in RECORDED_LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
-
-
-def environment_info() -> dict[str, Any]:
-    """Describe the machine and software of this run (for reproducibility).
-
-    Returns
-    -------
-    dict
-        Python version, platform, CPU count, library versions and the accelerator that
-        :func:`greennb.select_device` picks (CUDA, then MPS, then CPU).
-    """
-    from greennb.models import describe_device, select_device
-
-    return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "libraries": _versions(),
-        "device": describe_device(select_device("auto")),
-    }
+def _pricing(pricing: Any, **triple: Any) -> Pricing:
+    """Return the record's Pricing, from ``pricing=`` or from the keyword triple."""
+    given = {name: value for name, value in triple.items() if value is not None}
+    if pricing is None:
+        return Pricing(**given)
+    if not isinstance(pricing, Pricing):
+        raise InvalidTypeError(NOT_PRICING_MSG.format(type_name=type(pricing).__name__))
+    if given:
+        raise InvalidValueError(PRICING_TWICE_MSG.format(pricing=pricing, given=given))
+    return pricing
 
 
 class RunRecord:
@@ -177,16 +82,30 @@ class RunRecord:
         Notebook file name, for the record.
     country : str, optional
         3-letter ISO code of the grid used to price each model's energy; default
-        :func:`greennb.default_country`.
-    pue : float
-        Power usage effectiveness applied to each model's computation energy (>= 1).
-    renewable_share : float
-        ε, renewable share of the electricity bought (0–1).
+        :func:`greennb.energy.default_country`.
+    pue : float, optional
+        Power usage effectiveness applied to each model's computation energy (>= 1,
+        dimensionless); default :data:`greennb.energy.DEFAULT_PUE`.
+    renewable_share : float, optional
+        ε, renewable share of the electricity bought (fraction in [0, 1]); default 0.
+    pricing : Pricing, optional
+        The three above as one :class:`greennb.energy.Pricing` (give one or the other).
 
     Attributes
     ----------
     run_dir : pathlib.Path
         Where ``metrics.json`` and the figures are written.
+    pricing : Pricing
+        Grid, PUE and ε at which every model's energy is priced (checked at construction,
+        so a bad country fails before an hour of training, not after).
+
+    Raises
+    ------
+    greennb.errors.InvalidValueError
+        For a bad case name, parameters that are not JSON, an unknown country, ``pue < 1``,
+        ε outside [0, 1], or ``pricing`` together with country/pue/renewable_share.
+    greennb.errors.InvalidTypeError
+        For a ``pricing`` that is not a :class:`~greennb.energy.Pricing`.
     """
 
     def __init__(
@@ -197,18 +116,14 @@ class RunRecord:
         run_dir: str | os.PathLike | None = None,
         notebook: str | None = None,
         country: str | None = None,
-        pue: float = DEFAULT_PUE,
-        renewable_share: float = 0.0,
+        pue: float | None = None,
+        renewable_share: float | None = None,
+        pricing: Pricing | None = None,
     ) -> None:
         self.case = _check_name(case, "case")
-        self.parameters = self._json_checked(dict(parameters), "parameters")
+        self.parameters = to_json_value(dict(parameters))
         self.notebook = notebook
-        self.country = country or default_country()
-        # Validate the pricing inputs now, not after an hour of training.
-        facility_energy(0.0, pue=pue)
-        carbon_emissions(0.0, country=self.country, renewable_share=renewable_share)
-        self.pue = float(pue)
-        self.renewable_share = float(renewable_share)
+        self.pricing = _pricing(pricing, country=country, pue=pue, renewable_share=renewable_share)
         if run_dir:
             self.run_dir = Path(run_dir)
         else:
@@ -222,15 +137,6 @@ class RunRecord:
         self._sections: dict[str, Any] = {}
         self._figures: list[str] = []
         self._written: Path | None = None
-
-    @staticmethod
-    def _json_checked(value: Any, what: str) -> Any:
-        converted = to_json_value(value)
-        try:
-            json.dumps(converted, allow_nan=False)
-        except (TypeError, ValueError) as error:
-            raise InvalidValueError(NOT_JSON_MSG.format(what=what, error=error)) from error
-        return converted
 
     def set_dataset(self, dataset: Dataset, split: Split | None = None) -> None:
         """Record the dataset (name, size, target, sensitive columns, source) and split sizes."""
@@ -278,59 +184,41 @@ class RunRecord:
         Returns
         -------
         dict
-            The model entry as stored, with ``energy_total`` (kWh, worst status) and
-            ``carbon`` (facility energy and g CO2e at the record's country, PUE and ε).
+            The model entry as stored, with ``energy_total``
+            (:meth:`greennb.energy.EnergyTotal.to_dict`: kWh, s, worst status, the phases and
+            those ``missing`` an energy figure; no kWh when any is missing) and ``carbon``
+            (:meth:`greennb.energy.Pricing.price` of that total: facility kWh and g CO2e at
+            the record's country, PUE and ε; None when the total is unavailable).
         """
         _check_name(name, "model name")
         if any(entry["name"] == name for entry in self._models):
             raise InvalidValueError(DUPLICATE_MODEL_MSG.format(name=name))
         for key, value in quality.items():
-            if not isinstance(value, (int, float, np.number)) or not math.isfinite(value):
+            if not is_real(value) or not math.isfinite(value):
                 raise InvalidValueError(BAD_QUALITY_MSG.format(key=key, value=value))
         phases = dict(energy) if isinstance(energy, Mapping) else {r.phase: r for r in energy}
         if isinstance(fairness, SRIResult):
             fairness = {_metric_label(fairness): fairness}
+        total = total_energy(phases.values())
         entry = {
             "name": name,
             "quality": {str(k): float(v) for k, v in quality.items()},
             "energy": {phase: result.to_dict() for phase, result in phases.items()},
-            "energy_total": self._energy_total(phases.values()),
+            "energy_total": total.to_dict(),
             "fairness": {label: sri.to_dict() for label, sri in (fairness or {}).items()},
-            "extra": self._json_checked(dict(extra or {}), f"extra of model {name!r}"),
+            "extra": to_json_value(dict(extra or {})),
+            "carbon": self.pricing.price(total.energy_kwh),
         }
-        entry["carbon"] = self._carbon(entry["energy_total"]["energy_kwh"])
-        self._models.append(self._json_checked(entry, f"model {name!r}"))
+        self._models.append(to_json_value(entry))
         return self._models[-1]
 
-    @staticmethod
-    def _energy_total(results) -> dict[str, Any]:
-        results = list(results)
-        known = [r.energy_kwh for r in results if r.energy_kwh is not None]
-        return {
-            "energy_kwh": sum(known) if known else None,
-            "duration_s": sum(r.duration_s for r in results),
-            "status": worst_status([r.status for r in results]),
-            "phases": [r.phase for r in results],
-        }
-
-    def _carbon(self, computation_kwh: float | None) -> dict[str, Any]:
-        settings = {
-            "country": self.country,
-            "pue": self.pue,
-            "renewable_share": self.renewable_share,
-        }
-        if computation_kwh is None:
-            return {**settings, "total_kwh": None, "emissions_g": None}
-        facility = facility_energy(computation_kwh, pue=self.pue)
-        kg = carbon_emissions(
-            facility.total_kwh, country=self.country, renewable_share=self.renewable_share
-        )
-        return {**settings, "total_kwh": facility.total_kwh, "emissions_g": 1000.0 * kg}
-
     def add_section(self, key: str, value: Any) -> None:
-        """Store any other JSON-serializable result (a DataFrame becomes a list of rows)."""
+        """Store any other result, converted by :func:`greennb._json.to_json_value`.
+
+        A DataFrame becomes a list of rows, NaN becomes null, an unknown object its ``str``.
+        """
         _check_name(key, "section key")
-        self._sections[key] = self._json_checked(value, f"section {key!r}")
+        self._sections[key] = to_json_value(value)
 
     def save_figure(self, figure: Any, name: str, *, dpi: int = 120) -> Path:
         """Save a matplotlib figure (or the figure of an Axes) as ``<name>.png`` in the run.
@@ -391,48 +279,3 @@ class RunRecord:
 
 def _metric_label(sri: SRIResult) -> str:
     return sri.metric if isinstance(sri.metric, str) else "+".join(sri.metric)
-
-
-def validate_metrics(record: Mapping[str, Any]) -> None:
-    """Check a run record against the schema; raise ValueError naming the first problem.
-
-    Parameters
-    ----------
-    record : mapping
-        A parsed ``metrics.json``.
-
-    Raises
-    ------
-    ValueError
-        On a missing key, another schema version, a model without its required keys, or a
-        fairness entry whose R is not A / B.
-    """
-
-    def fail(problem: str) -> None:
-        raise InvalidValueError(SCHEMA_MSG.format(problem=problem))
-
-    missing = [key for key in REQUIRED_KEYS if key not in record]
-    if missing:
-        fail(f"missing keys {missing}")
-    if record["schema_version"] != SCHEMA_VERSION:
-        fail(f"schema_version {record['schema_version']!r}, expected {SCHEMA_VERSION!r}")
-    if not isinstance(record["models"], list):
-        fail("'models' must be a list")
-    for model in record["models"]:
-        absent = [key for key in MODEL_KEYS if key not in model]
-        if absent:
-            fail(f"model {model.get('name')!r} lacks {absent}")
-        for label, sri in model["fairness"].items():
-            r, a, b = sri.get("value"), sri.get("fairness_score"), sri.get("bar")
-            if r is not None and not math.isclose(r, a / b, rel_tol=1e-9):
-                fail(f"model {model['name']!r} fairness {label!r}: R={r} is not A/B={a}/{b}")
-
-
-def read_metrics(path: str | os.PathLike) -> dict[str, Any]:
-    """Read and validate a ``metrics.json`` (or the one inside a run folder)."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / METRICS_FILE
-    record = json.loads(path.read_text(encoding="utf-8"))
-    validate_metrics(record)
-    return record
