@@ -1,4 +1,28 @@
-"""Group metrics (fairlearn MetricFrame), the SRI, calibration and mitigation."""
+"""Fairness of predictions across groups: group metrics, the SRI, calibration and mitigation.
+
+What lives where
+----------------
+``_inputs``
+    The input checks and group encoding every function shares, and :func:`group_label`.
+``_rates``
+    Per-group rates and errors from explicit counts (0/0 stays NaN).
+``_group_metrics``
+    :func:`group_metrics` and :class:`GroupMetrics`, built on fairlearn's ``MetricFrame``.
+``_sri_policies``
+    :data:`SRI_METRICS`, :data:`COMPLIANCE_POLICIES`, :data:`POLICY_SOURCES`,
+    :data:`REASON_CODES` and :data:`BAR_TOLERANCE`.
+``_group_ratios``
+    Worst-to-best group ratios ``min_g m(g) / max_g m(g)`` and their bootstrap.
+``_sri``, ``_sri_result``
+    :func:`social_responsibility_index` (``R = A / B``) and :class:`SRIResult`.
+``_calibration``
+    :func:`calibration_by_group` and :class:`GroupCalibration`.
+``_mitigation``, ``_mitigated_classifier``
+    :func:`mitigate` (fairlearn's postprocessing and reductions), :func:`sri_metric_for`
+    and :class:`MitigatedClassifier`.
+
+Warnings about undefined or noisy groups are :class:`greennb.errors.FairnessWarning`.
+"""
 
 from greennb.fairness._calibration import (
     CALIBRATION_STRATEGIES,
@@ -7,42 +31,36 @@ from greennb.fairness._calibration import (
 )
 from greennb.fairness._group_metrics import (
     CLASSIFICATION_METRICS,
-    COMPONENT_LABELS,
-    DEFAULT_SENSITIVE_NAME,
     REGRESSION_METRICS,
-    TASKS,
-    FairnessWarning,
     GroupMetrics,
     group_metrics,
 )
+from greennb.fairness._inputs import group_label
+from greennb.fairness._mitigated_classifier import MitigatedClassifier
 from greennb.fairness._mitigation import (
     MITIGATION_CONSTRAINTS,
     MITIGATION_METHODS,
-    MitigatedClassifier,
     mitigate,
     sri_metric_for,
 )
-from greennb.fairness._sri import (
+from greennb.fairness._sri import social_responsibility_index
+from greennb.fairness._sri_policies import (
     BAR_TOLERANCE,
     COMPLIANCE_POLICIES,
     POLICY_SOURCES,
     REASON_CODES,
     REGRESSION_SRI_METRICS,
     SRI_METRICS,
-    SRIResult,
-    social_responsibility_index,
 )
+from greennb.fairness._sri_result import SRIResult
 
 __all__ = [
     "BAR_TOLERANCE",
     "CALIBRATION_STRATEGIES",
     "CLASSIFICATION_METRICS",
     "COMPLIANCE_POLICIES",
-    "COMPONENT_LABELS",
-    "DEFAULT_SENSITIVE_NAME",
-    "GroupMetrics",
-    "FairnessWarning",
     "GroupCalibration",
+    "GroupMetrics",
     "MITIGATION_CONSTRAINTS",
     "MITIGATION_METHODS",
     "MitigatedClassifier",
@@ -52,8 +70,8 @@ __all__ = [
     "REGRESSION_SRI_METRICS",
     "SRIResult",
     "SRI_METRICS",
-    "TASKS",
     "calibration_by_group",
+    "group_label",
     "group_metrics",
     "mitigate",
     "social_responsibility_index",

@@ -18,14 +18,13 @@ Definitions, for one group with ``n`` rows split into probability bins ``b`` of 
   over-states the group's risk);
 * Brier score: mean squared difference between probability and outcome (0 is perfect).
 
-Input checks follow :mod:`greennb.fairness`: rows are aligned by position, NaN in a sensitive
-column is an error, several sensitive columns give intersectional groups.
+Input checks follow :mod:`greennb.fairness._inputs`: rows are aligned by position, NaN in a
+sensitive column is an error, several sensitive columns give intersectional groups.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import numbers
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -35,25 +34,22 @@ import pandas as pd
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss
 
-from greennb.errors import InvalidValueError
-from greennb.fairness._group_metrics import (
-    FairnessWarning,
-    _as_1d,
-    _as_feature_frame,
-    _check_inputs,
-    _encode_groups,
-    _plain,
+from greennb._validation import integer, one_of
+from greennb.errors import FairnessWarning, InvalidValueError
+from greennb.fairness._inputs import (
+    as_1d,
+    as_feature_frame,
+    check_inputs,
+    distinct_labels,
+    encode_groups,
+    plain,
+    shown_labels,
 )
-
-__all__ = ["CALIBRATION_STRATEGIES", "GroupCalibration", "calibration_by_group"]
 
 CALIBRATION_STRATEGIES = ("uniform", "quantile")
 """Binning strategies of :func:`sklearn.calibration.calibration_curve`."""
 
 # Error messages, kept as templates so that tests can match them.
-UNKNOWN_STRATEGY_ERROR = "Unknown binning strategy {value!r}; valid strategies are: {choices}."
-N_BINS_ERROR = "n_bins must be an integer >= 2; got {value!r}."
-MIN_GROUP_SIZE_ERROR = "min_group_size must be an integer >= 0; got {value!r}."
 NOT_BINARY_ERROR = "y_true must hold at most two distinct labels; got {count}: {labels}."
 POS_LABEL_ERROR = "pos_label {value!r} is not a label of y_true; labels seen: {labels}."
 PROBABILITY_ERROR = (
@@ -115,7 +111,7 @@ class GroupCalibration:
         fields.update(
             curves=self.curves.to_dict(orient="records"),
             summary=summary.to_dict(orient="records"),
-            pos_label=_plain(self.pos_label),
+            pos_label=plain(self.pos_label),
             sensitive_features=list(self.sensitive_features),
             worst_group=self.worst_group,
             ece_gap=self.ece_gap,
@@ -130,19 +126,9 @@ class GroupCalibration:
         )
 
 
-def _check_options(n_bins: Any, strategy: Any, min_group_size: Any) -> None:
-    if isinstance(strategy, bool) or strategy not in CALIBRATION_STRATEGIES:
-        choices = ", ".join(CALIBRATION_STRATEGIES)
-        raise InvalidValueError(UNKNOWN_STRATEGY_ERROR.format(value=strategy, choices=choices))
-    checks = ((n_bins, 2, N_BINS_ERROR), (min_group_size, 0, MIN_GROUP_SIZE_ERROR))
-    for value, minimum, template in checks:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-            raise InvalidValueError(template.format(value=value))
-
-
 def _positives(y_true: np.ndarray, pos_label: Any) -> np.ndarray:
-    labels = pd.unique(pd.Series(y_true, dtype=object))
-    shown = sorted((_plain(label) for label in labels), key=repr)
+    labels = distinct_labels(y_true)
+    shown = shown_labels(labels)
     if len(labels) > 2:
         raise InvalidValueError(NOT_BINARY_ERROR.format(count=len(labels), labels=shown[:10]))
     if pos_label not in set(labels):
@@ -241,7 +227,9 @@ def calibration_by_group(
     ValueError
         Empty or misaligned input, NaN in any input, more than two labels, a ``pos_label``
         that is not a label, probabilities outside [0, 1], an unknown strategy (the message
-        lists the valid ones) or bad ``n_bins``/``min_group_size``.
+        lists the valid ones), ``n_bins`` < 2 or a negative ``min_group_size``.
+    TypeError
+        ``n_bins`` or ``min_group_size`` that is not an integer.
 
     Warns
     -----
@@ -258,14 +246,16 @@ def calibration_by_group(
     >>> result.summary["calibration_in_the_large"].round(2).to_dict()
     {'a': 0.0, 'b': 0.1}
     """
-    _check_options(n_bins, strategy, min_group_size)
-    truth_labels = _as_1d(y_true, name="y_true")
-    prob_values = _as_1d(y_prob, name="y_prob")
-    features = _as_feature_frame(sensitive_features)
-    _check_inputs(truth_labels, prob_values, features)
+    one_of(strategy, CALIBRATION_STRATEGIES, name="binning strategy")
+    n_bins = integer(n_bins, name="n_bins", minimum=2)
+    min_group_size = integer(min_group_size, name="min_group_size", minimum=0, unit="rows")
+    truth_labels = as_1d(y_true, name="y_true")
+    prob_values = as_1d(y_prob, name="y_prob")
+    features = as_feature_frame(sensitive_features)
+    check_inputs(truth_labels, prob_values, features)
     truth = _positives(truth_labels, pos_label)
     prob = _probabilities(prob_values)
-    codes, groups, _ = _encode_groups(features)
+    codes, groups, _ = encode_groups(features)
     curves, rows = [], {}
     for code, group in enumerate(groups):
         members = codes == code

@@ -1,4 +1,4 @@
-"""Fairness mitigation with fairlearn, and what the fairness it buys costs in energy.
+"""Fairness mitigation with fairlearn: postprocessing and reductions, reproducibly.
 
 :func:`mitigate` is a thin wrapper over fairlearn's two families of mitigators:
 
@@ -14,10 +14,10 @@ Both make randomized predictions; the wrapper stores a ``random_state`` and pass
 ``predict`` so that a notebook reproduces. Labels are encoded for fairlearn (which needs 0/1
 labels) and decoded back, so string targets such as HMDA's ``"yes"``/``"no"`` work as they are.
 
-:func:`models_table` and :func:`fairness_cost_table` read the model entries of a
-:class:`greennb.record.RunRecord` (the dicts returned by ``add_model``, or ``metrics.json``'s
-``"models"``) and tabulate, per mitigation, how the social responsibility index ``R``, the
-accuracy and the energy changed: the extra kWh and g CO2e spent per point of ``R`` gained.
+What the fairness costs in energy is tabulated from run records by
+:func:`greennb.evaluation.fairness_cost_table`. The fitted result,
+:class:`~greennb.fairness.MitigatedClassifier`, lives in
+:mod:`~greennb.fairness._mitigated_classifier`.
 
 Examples
 --------
@@ -35,11 +35,8 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import numbers
-import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -51,11 +48,27 @@ from fairlearn.reductions import (
     ExponentiatedGradient,
     TruePositiveRateParity,
 )
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from greennb.errors import InvalidValueError
-from greennb.fairness._group_metrics import _as_1d, _as_feature_frame, _first_missing
+from greennb._validation import is_integer, one_of
+from greennb.errors import InvalidTypeError, InvalidValueError
+from greennb.fairness._inputs import (
+    as_1d,
+    check_complete,
+    distinct_labels,
+    encode_groups,
+    shown_labels,
+)
+from greennb.fairness._mitigated_classifier import (
+    LENGTH_ERROR,
+    MitigatedClassifier,
+    as_rows,
+    fairlearn_groups,
+    prefit_view,
+    quiet_fairlearn,
+    sensitive_frame,
+)
 
 MITIGATION_METHODS = ("threshold_optimizer", "exponentiated_gradient")
 """Valid ``method`` values of :func:`mitigate`: postprocessing, then reductions."""
@@ -86,10 +99,6 @@ _FIXED_OPTIONS = {
 }
 
 # Error messages, kept as templates so that tests can match them.
-UNKNOWN_METHOD_ERROR = "Unknown mitigation method {value!r}; valid methods are: {choices}."
-UNKNOWN_CONSTRAINT_ERROR = (
-    "Unknown fairness constraint {value!r}; valid constraints are: {choices}."
-)
 UNKNOWN_OPTION_ERROR = (
     "Unknown option {value!r} for method {method!r}; valid options are: {choices}."
 )
@@ -106,45 +115,16 @@ POS_LABEL_NEEDED_ERROR = (
     "that means a positive prediction, e.g. pos_label={example!r}."
 )
 POS_LABEL_MISSING_ERROR = "pos_label {value!r} is not a label of y; labels seen: {labels}."
-PREFIT_CLASSES_ERROR = (
-    "The prefit estimator's classes_ {classes} do not contain pos_label {value!r}; fit it on "
-    "the same labels as y."
-)
-LENGTH_ERROR = "{name} has {count} rows but X has {expected}; they must be aligned row by row."
-MISSING_VALUES_ERROR = (
-    "{name} has {count} missing value(s) (NaN/None), the first at row {row}; fill or drop them "
-    "first (fairlearn would otherwise treat NaN as a group or a label)."
-)
 ONE_LABEL_GROUP_ERROR = (
     "Group(s) {groups} of the sensitive feature have a single label in y, but method {method!r} "
     "with constraint {constraint!r} needs both labels in every group (it trades off error "
     "rates within each group). Merge small groups or leave their rows out; rows per group: "
     "{sizes}."
 )
-SENSITIVE_AT_PREDICT_ERROR = (
-    "method 'threshold_optimizer' applies one threshold per group, so predict needs "
-    "sensitive_features (aligned with X)."
-)
-NO_SUCH_MODEL_ERROR = "No model entry named {value!r}; models in the entries: {choices}."
-NO_FAIRNESS_ERROR = (
-    "Model {model!r} has no fairness entry {value!r}; its fairness entries: {choices}."
-)
-NO_QUALITY_ERROR = "Model {model!r} has no quality metric {value!r}; its metrics: {choices}."
-BAD_POINT_ERROR = "point must be a number > 0 (a step of R, e.g. 0.01); got {value!r}."
 BAD_RANDOM_STATE_ERROR = (
     "random_state must be an int (a seed), so that the randomized predictions reproduce; "
     "got {value!r}."
 )
-MIXED_FAIRNESS_ERROR = (
-    "Model {model!r} reports R for {after!r} but its baseline {baseline!r} for {before!r}; "
-    "pass fairness=<label> to compare the same metric."
-)
-
-
-def _check_choice(value: Any, choices: tuple[str, ...], template: str) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise InvalidValueError(template.format(value=value, choices=", ".join(choices)))
-    return value
 
 
 def sri_metric_for(constraint: str) -> str:
@@ -172,7 +152,7 @@ def sri_metric_for(constraint: str) -> str:
     >>> sri_metric_for("true_positive_rate_parity")
     'equal_opportunity'
     """
-    return _SRI_METRICS[_check_choice(constraint, MITIGATION_CONSTRAINTS, UNKNOWN_CONSTRAINT_ERROR)]
+    return _SRI_METRICS[one_of(constraint, MITIGATION_CONSTRAINTS, name="fairness constraint")]
 
 
 def _check_options(method: str, options: Mapping[str, Any]) -> None:
@@ -188,73 +168,35 @@ def _check_options(method: str, options: Mapping[str, Any]) -> None:
             )
 
 
-def _shown(labels: Iterable[Any]) -> list[Any]:
-    plain = (label.item() if isinstance(label, np.generic) else label for label in labels)
-    return sorted(plain, key=repr)
-
-
 def _encode_labels(y: np.ndarray, pos_label: Any) -> tuple[np.ndarray, np.ndarray, Any]:
     """Return (0/1 labels, classes_ as [negative, positive], pos_label) for fairlearn.
 
     fairlearn's reductions and postprocessing require labels 0 and 1; string or categorical
     targets (HMDA's ``"yes"``/``"no"``) are encoded here with ``pos_label`` as 1.
     """
-    labels = pd.unique(pd.Series(y, dtype=object))
+    labels = distinct_labels(y)
     if len(labels) != 2:
         raise InvalidValueError(
-            NOT_BINARY_LABELS_ERROR.format(count=len(labels), labels=_shown(labels))
+            NOT_BINARY_LABELS_ERROR.format(count=len(labels), labels=shown_labels(labels))
         )
     if pos_label is None:
         if set(labels) <= {0, 1}:  # also matches False/True
             pos_label = True if any(isinstance(v, (bool, np.bool_)) for v in labels) else 1
         else:
-            shown = _shown(labels)
+            shown = shown_labels(labels)
             raise InvalidValueError(POS_LABEL_NEEDED_ERROR.format(labels=shown, example=shown[-1]))
     positive = pd.Series(y, dtype=object) == pos_label
     if not positive.any():
         raise InvalidValueError(
-            POS_LABEL_MISSING_ERROR.format(value=pos_label, labels=_shown(labels))
+            POS_LABEL_MISSING_ERROR.format(value=pos_label, labels=shown_labels(labels))
         )
     negative = next(label for label in labels if label != pos_label)
     classes = np.array([negative, pos_label], dtype=object)
     return positive.to_numpy(dtype=int), classes, pos_label
 
 
-def _as_rows(X: Any) -> Any:
-    """Return X with positions as its index (DataFrames), so fairlearn aligns rows by position."""
-    return X.reset_index(drop=True) if isinstance(X, pd.DataFrame) else X
-
-
-def _sensitive_array(sensitive_features: Any, n_rows: int) -> np.ndarray:
-    """Return the sensitive feature(s) as a numpy array aligned with X by position."""
-    frame = _as_feature_frame(sensitive_features)
-    if len(frame) != n_rows:
-        raise InvalidValueError(
-            LENGTH_ERROR.format(name="sensitive_features", count=len(frame), expected=n_rows)
-        )
-    for column in frame.columns:
-        count, row = _first_missing(frame[column])
-        if count:
-            name = f"sensitive feature {column!r}"
-            raise InvalidValueError(MISSING_VALUES_ERROR.format(name=name, count=count, row=row))
-    values = frame.astype(object).to_numpy()
-    return values[:, 0] if values.shape[1] == 1 else values
-
-
-@contextlib.contextmanager
-def _quiet_fairlearn():
-    """Hide the deprecation warnings that fairlearn's internals raise under pandas 3.
-
-    fairlearn 0.15 enlarges Series with ``.at`` (deprecated in pandas 3); the warnings point
-    at fairlearn's code, not the caller's, and there is nothing a user can do about them.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="fairlearn")
-        yield
-
-
 def _check_groups_have_both_labels(
-    encoded: np.ndarray, groups: np.ndarray, *, method: str, constraint: str
+    encoded: np.ndarray, groups: pd.DataFrame, *, method: str, constraint: str
 ) -> None:
     """Fail early, with the group named, where fairlearn would fail on a one-label group.
 
@@ -263,15 +205,16 @@ def _check_groups_have_both_labels(
     """
     if method == "exponentiated_gradient" and constraint == "demographic_parity":
         return
-    keys = pd.Series([tuple(row) for row in groups] if groups.ndim == 2 else groups, dtype=object)
-    labels = pd.crosstab(keys.to_numpy(), encoded)
-    if labels.shape[1] == 2:
-        labels = labels[(labels == 0).any(axis=1)]
-    if len(labels):
-        sizes = keys.value_counts().to_dict()
+    codes, labels, _ = encode_groups(groups)
+    sizes = np.bincount(codes, minlength=len(labels))
+    positives = np.bincount(codes, weights=encoded, minlength=len(labels))
+    present = np.flatnonzero(sizes)
+    one_label = [labels[i] for i in present if positives[i] in (0, sizes[i])]
+    if one_label:
+        rows = {labels[i]: int(sizes[i]) for i in present}
         raise InvalidValueError(
             ONE_LABEL_GROUP_ERROR.format(
-                groups=list(labels.index), method=method, constraint=constraint, sizes=sizes
+                groups=one_label, method=method, constraint=constraint, sizes=rows
             )
         )
 
@@ -281,132 +224,6 @@ def _sample_weight_name(estimator: Any) -> str:
     if isinstance(estimator, Pipeline):
         return f"{estimator.steps[-1][0]}__sample_weight"
     return "sample_weight"
-
-
-class _PositiveClassScores(ClassifierMixin, BaseEstimator):
-    """A fitted classifier seen through its probability of ``pos_label``.
-
-    fairlearn's ThresholdOptimizer reads the score of class 1 as column 1 of
-    ``predict_proba``. A prefit model trained on string labels may list ``pos_label`` first
-    (HMDA's classes are ``["no", "yes"]``); this view puts its probability in column 1.
-    """
-
-    def __init__(self, estimator: Any = None, pos_label: Any = None) -> None:
-        self.estimator = estimator
-        self.pos_label = pos_label
-
-    @property
-    def classes_(self) -> np.ndarray:
-        """The encoded labels seen by fairlearn."""
-        return np.array([0, 1])
-
-    def fit(self, X: Any, y: Any) -> _PositiveClassScores:
-        """Not used: the wrapped estimator is already fitted (prefit)."""
-        raise NotImplementedError("the wrapped estimator is prefit; fit it before wrapping")
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return True
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Return ``[1 - p, p]`` with ``p`` the wrapped model's probability of ``pos_label``."""
-        column = list(self.estimator.classes_).index(self.pos_label)
-        positive = np.asarray(self.estimator.predict_proba(X))[:, column]
-        return np.column_stack([1.0 - positive, positive])
-
-
-def _prefit_view(estimator: Any, pos_label: Any) -> _PositiveClassScores:
-    classes = [
-        c.item() if isinstance(c, np.generic) else c for c in getattr(estimator, "classes_", [])
-    ]
-    if pos_label not in classes:
-        raise InvalidValueError(PREFIT_CLASSES_ERROR.format(classes=classes, value=pos_label))
-    return _PositiveClassScores(estimator, pos_label)
-
-
-class MitigatedClassifier:
-    """A fitted fairlearn mitigator that predicts the original labels, reproducibly.
-
-    Returned by :func:`mitigate`; not meant to be built directly.
-
-    Attributes
-    ----------
-    mitigator_ : ThresholdOptimizer or ExponentiatedGradient
-        The fitted fairlearn object, e.g. for
-        ``fairlearn.postprocessing.plot_threshold_optimizer``.
-    method : str
-        ``"threshold_optimizer"`` or ``"exponentiated_gradient"``.
-    constraint : str
-        The fairness constraint the mitigator enforced on the training data.
-    classes_ : ndarray of shape (2,)
-        ``[negative label, positive label]`` in the labels of ``y``.
-    pos_label : object
-        The label encoded as 1 for fairlearn.
-    random_state : int
-        Seed passed to fairlearn's randomized ``predict``.
-    needs_sensitive_features : bool
-        Whether :meth:`predict` needs the sensitive features (postprocessing does).
-    """
-
-    def __init__(
-        self,
-        mitigator: Any,
-        *,
-        method: str,
-        constraint: str,
-        classes: np.ndarray,
-        random_state: int,
-    ) -> None:
-        self.mitigator_ = mitigator
-        self.method = method
-        self.constraint = constraint
-        self.classes_ = classes
-        self.pos_label = classes[1]
-        self.random_state = random_state
-        self.needs_sensitive_features = method == "threshold_optimizer"
-
-    def __repr__(self) -> str:
-        return (
-            f"MitigatedClassifier(method={self.method!r}, constraint={self.constraint!r}, "
-            f"pos_label={self.pos_label!r}, random_state={self.random_state!r})"
-        )
-
-    def predict(
-        self, X: Any, *, sensitive_features: Any = None, random_state: int | None = None
-    ) -> np.ndarray:
-        """Predict labels; the same ``random_state`` gives the same predictions.
-
-        Parameters
-        ----------
-        X : array-like or pandas.DataFrame of shape (n_samples, n_features)
-            Features, as given to :func:`mitigate`.
-        sensitive_features : array-like, pandas.Series or pandas.DataFrame, optional
-            Group of each row; required for ``threshold_optimizer`` (one threshold per group),
-            ignored by ``exponentiated_gradient``.
-        random_state : int, optional
-            Seed of fairlearn's randomized prediction; default the one given to
-            :func:`mitigate`.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels from ``classes_`` (e.g. ``"yes"``/``"no"``).
-
-        Raises
-        ------
-        ValueError
-            If ``threshold_optimizer`` gets no sensitive features, or they are misaligned
-            with X or contain NaN.
-        """
-        seed = self.random_state if random_state is None else random_state
-        rows = _as_rows(X)
-        options = {"random_state": seed}
-        if self.needs_sensitive_features:
-            if sensitive_features is None:
-                raise InvalidValueError(SENSITIVE_AT_PREDICT_ERROR)
-            options["sensitive_features"] = _sensitive_array(sensitive_features, len(rows))
-        with _quiet_fairlearn():
-            encoded = self.mitigator_.predict(rows, **options)
-        return self.classes_[np.asarray(encoded, dtype=int)]
 
 
 def _build_mitigator(
@@ -481,12 +298,13 @@ default "demographic_parity"
     Raises
     ------
     ValueError
-        Unknown method, constraint or option (the message lists the valid ones), a
-        ``random_state`` that is not an int, ``prefit``
+        Unknown method, constraint or option (the message lists the valid ones), ``prefit``
         with ``exponentiated_gradient``, labels that are not binary, a missing ``pos_label``
         for non-0/1 labels or one that is not a label, misaligned inputs, NaN in ``y`` or
         the sensitive features, or a group with a single label where the method needs both
         (postprocessing, and the reductions' TPR/FPR constraints).
+    TypeError
+        A ``random_state`` that is not an int.
 
     Notes
     -----
@@ -496,31 +314,29 @@ default "demographic_parity"
     data only: check it on held-out data, e.g. with
     :func:`greennb.social_responsibility_index`.
     """
-    method = _check_choice(method, MITIGATION_METHODS, UNKNOWN_METHOD_ERROR)
-    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
-        raise InvalidValueError(BAD_RANDOM_STATE_ERROR.format(value=random_state))
-    constraint = _check_choice(constraint, MITIGATION_CONSTRAINTS, UNKNOWN_CONSTRAINT_ERROR)
+    one_of(method, MITIGATION_METHODS, name="mitigation method")
+    if not is_integer(random_state):
+        raise InvalidTypeError(BAD_RANDOM_STATE_ERROR.format(value=random_state))
+    one_of(constraint, MITIGATION_CONSTRAINTS, name="fairness constraint")
     _check_options(method, options)
     if prefit and method != "threshold_optimizer":
         raise InvalidValueError(PREFIT_METHOD_ERROR.format(method=method))
-    rows = _as_rows(X)
-    labels = _as_1d(y, name="y")
+    rows = as_rows(X)
+    labels = as_1d(y, name="y")
     if len(labels) != len(rows):
         raise InvalidValueError(
             LENGTH_ERROR.format(name="y", count=len(labels), expected=len(rows))
         )
-    count, row = _first_missing(labels)
-    if count:
-        raise InvalidValueError(MISSING_VALUES_ERROR.format(name="y", count=count, row=row))
+    check_complete(labels, name="y")
     encoded, classes, pos_label = _encode_labels(labels, pos_label)
-    groups = _sensitive_array(sensitive_features, len(rows))
-    _check_groups_have_both_labels(encoded, groups, method=method, constraint=constraint)
-    base = _prefit_view(estimator, pos_label) if prefit else clone(estimator)
+    frame = sensitive_frame(sensitive_features, len(rows))
+    _check_groups_have_both_labels(encoded, frame, method=method, constraint=constraint)
+    base = prefit_view(estimator, pos_label) if prefit else clone(estimator)
     mitigator = _build_mitigator(
         base, method=method, constraint=constraint, prefit=prefit, options=options
     )
-    with _quiet_fairlearn():
-        mitigator.fit(rows, encoded, sensitive_features=groups)
+    with quiet_fairlearn():
+        mitigator.fit(rows, encoded, sensitive_features=fairlearn_groups(frame))
     return MitigatedClassifier(
         mitigator, method=method, constraint=constraint, classes=classes, random_state=random_state
     )

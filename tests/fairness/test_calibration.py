@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.calibration import calibration_curve
 
-from greennb.fairness._calibration import calibration_by_group
-from greennb.fairness._group_metrics import FairnessWarning
+from greennb.errors import FairnessWarning
+from greennb.fairness import calibration_by_group
 
 
 def test_hand_computed_errors_for_two_small_groups():

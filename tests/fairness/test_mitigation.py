@@ -1,4 +1,4 @@
-"""Mitigation wrappers over fairlearn and the fairness-cost table."""
+"""Mitigation wrappers over fairlearn: postprocessing, reductions, labels, reproducibility."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from greennb.data._datasets import load_dataset, split_dataset
-from greennb.fairness._group_metrics import FairnessWarning
-from greennb.fairness._mitigation import (
+from greennb.data import load_dataset, split_dataset
+from greennb.errors import FairnessWarning, InvalidTypeError, InvalidValueError
+from greennb.fairness import (
     MITIGATION_CONSTRAINTS,
     MITIGATION_METHODS,
     MitigatedClassifier,
     mitigate,
+    social_responsibility_index,
     sri_metric_for,
 )
-from greennb.fairness._sri import social_responsibility_index
-from greennb.models._registry import make_model
+from greennb.models import make_model
 
 
 def _selection_ratio(y_true, y_pred, groups, pos_label) -> float:
@@ -182,14 +182,19 @@ def test_same_random_state_reproduces_and_another_differs(synthetic, method):
         ({"constraint": "parity"}, r"'parity'.*demographic_parity, equalized_odds"),
         ({"grid_sise": 10}, r"'grid_sise'.*grid_size"),
         ({"method": "exponentiated_gradient", "prefit": True}, "prefit=True only works"),
-        ({"random_state": None}, "random_state must be an int"),
-        ({"random_state": 1.5}, "random_state must be an int"),
     ],
 )
 def test_bad_options_name_the_value_and_the_choices(synthetic, kwargs, match):
     X, y, group = synthetic
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(InvalidValueError, match=match):
         mitigate(LogisticRegression(), X, y, sensitive_features=group, **kwargs)
+
+
+@pytest.mark.parametrize("random_state", [None, 1.5, True])
+def test_random_state_must_be_an_int_seed(synthetic, random_state):
+    X, y, group = synthetic
+    with pytest.raises(InvalidTypeError, match="random_state must be an int .* reproduce"):
+        mitigate(LogisticRegression(), X, y, sensitive_features=group, random_state=random_state)
 
 
 def test_bad_labels_and_groups_give_clear_errors(synthetic):
@@ -229,6 +234,23 @@ def test_a_group_with_one_label_is_named(synthetic):
         )
 
 
+def test_several_sensitive_columns_are_intersections(synthetic):
+    X, y, group = synthetic
+    band = np.where(np.arange(len(y)) % 2 == 0, "even", "odd")
+    features = pd.DataFrame({"group": group, "band": band})
+    fair = mitigate(LogisticRegression(), X, y, sensitive_features=features, random_state=0)
+    predicted = fair.predict(X, sensitive_features=features)
+    assert set(np.unique(predicted)) == {0, 1}
+    one_label = features.copy()
+    one_label.loc[:2, "band"] = "tiny"
+    y = y.copy()
+    y[:3] = 1
+    with pytest.raises(
+        InvalidValueError, match=r"'group=\w, band=tiny'.*single label.*'group=a, band=even': \d+"
+    ):
+        mitigate(LogisticRegression(), X, y, sensitive_features=one_label)
+
+
 def test_postprocessing_needs_groups_at_prediction(synthetic):
     X, y, group = synthetic
     fair = mitigate(LogisticRegression(), X, y, sensitive_features=group)
@@ -251,5 +273,5 @@ def test_sri_metric_for_each_constraint():
         "equalized_odds",
         "equal_opportunity",
     ]
-    with pytest.raises(ValueError, match="'fairness'; valid constraints are: demographic_parity"):
+    with pytest.raises(ValueError, match="'fairness'; valid choices: demographic_parity"):
         sri_metric_for("fairness")
