@@ -31,7 +31,7 @@ from greennb.energy import (
     track,
 )
 from greennb.errors import InvalidTypeError
-from greennb.evaluation._variant import favourable_or_positive, task_quality
+from greennb.evaluation._quality import favourable_or_positive, task_quality
 from greennb.fairness import SRIResult, social_responsibility_index
 from greennb.models import make_model
 

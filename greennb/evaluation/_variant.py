@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, mean_absolute_error
 from sklearn.pipeline import Pipeline
 
 from greennb._json import json_number, to_json_value
@@ -29,6 +28,7 @@ from greennb.efficiency import (
 )
 from greennb.energy import EnergyResult, EnergySession, total_energy, track
 from greennb.errors import InvalidTypeError
+from greennb.evaluation._quality import favourable_or_positive, task_quality
 from greennb.fairness import SRIResult, group_label, group_metrics, social_responsibility_index
 
 #: Rows per batch when timing batch inference.
@@ -269,45 +269,6 @@ def _timed_inference(estimator, batch, *, min_seconds, min_batches, session, pha
 
 def _per_1000(energy_kwh: float | None, predictions: int) -> float | None:
     return None if energy_kwh is None else energy_kwh / predictions * 1000
-
-
-def task_quality(task: str, y_true: Any, y_pred: Any) -> dict[str, float]:
-    """Return the quality metric of a task: accuracy, or the MAE for any other task.
-
-    Parameters
-    ----------
-    task : str
-        ``"classification"``, or a regression task (``"regression"``, ``"forecast"``).
-    y_true, y_pred : array-like
-        Observed and predicted targets.
-
-    Returns
-    -------
-    dict of str to float
-        ``{"accuracy": ...}`` (fraction) or ``{"mae": ...}`` (target unit), from
-        scikit-learn.
-
-    Examples
-    --------
-    >>> task_quality("classification", [1, 0, 1, 1], [1, 0, 0, 1])
-    {'accuracy': 0.75}
-    >>> task_quality("forecast", [2.0, 4.0], [1.0, 5.0])
-    {'mae': 1.0}
-    """
-    if task == "classification":
-        return {"accuracy": float(accuracy_score(y_true, y_pred))}
-    return {"mae": float(mean_absolute_error(y_true, y_pred))}
-
-
-def favourable_or_positive(dataset: Dataset) -> Any:
-    """Return the label whose rates fairness compares: the favourable outcome, if any.
-
-    The four-fifths rule compares rates of the outcome people want (an approved loan), which
-    is not always the class the model detects (a denial); without a favourable outcome, the
-    dataset's positive label.
-    """
-    favourable = dataset.favourable_label
-    return dataset.positive_label if favourable is None else favourable
 
 
 def _quality_and_groups(y_true, y_pred, sensitive, *, task: str, pos_label: Any):

@@ -11,8 +11,6 @@ from greennb import efficiency, plots
 from greennb.energy import EnergySession, Pricing
 from greennb.evaluation import (
     evaluate_variant,
-    favourable_or_positive,
-    task_quality,
     variant_group_table,
     variant_table,
 )
@@ -98,7 +96,6 @@ def test_evaluate_variant_record_schema_and_values(hmda, hmda_model, fake_sessio
 
 
 def test_dynamic_energy_and_intersectional_groups(hmda, hmda_model, fake_session):
-    import dataclasses
 
     data, split = hmda
     two_columns = dataclasses.replace(split, sensitive_test=split.test[["afam", "single"]])
@@ -228,12 +225,3 @@ def test_run_record_and_evaluate_variant_total_the_same_phases_alike(
     assert again.training_energy_kwh == entry["energy_total"]["energy_kwh"] == 1.5e-3
     assert again.training_energy_status == entry["energy_total"]["status"] == "estimated"
     assert entry["carbon"] == Pricing(country="FRA").price(1.5e-3)
-
-
-def test_task_quality_and_the_label_fairness_compares(hmda):
-    assert task_quality("classification", ["a", "b"], ["a", "a"]) == {"accuracy": 0.5}
-    assert task_quality("regression", [1.0, 3.0], [2.0, 3.0]) == {"mae": 0.5}
-    data, _ = hmda
-    assert favourable_or_positive(data) == "no"  # no denial, though "yes" is detected
-    without = dataclasses.replace(data, favourable_label=None)
-    assert favourable_or_positive(without) == data.positive_label
