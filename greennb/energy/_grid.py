@@ -28,7 +28,7 @@ COUNTRY_ENV_VAR = "GREENNB_COUNTRY"
 UNKNOWN_COUNTRY_MSG = (
     "Unknown country code {code!r}.{suggestion} Valid codes are the {count} 3-letter ISO codes "
     "of CodeCarbon's energy-mix data (e.g. FRA, DEU, USA); list them with "
-    "greennb.list_countries()."
+    "greennb.energy.list_countries()."
 )
 COUNTRY_TYPE_MSG = "country must be a 3-letter ISO code string such as 'FRA'; got {value!r}."
 COUNTRY_ENV_MSG = "Environment variable {var}={value!r} is not a valid country: {error}"

@@ -91,7 +91,7 @@ def models_table(
     Parameters
     ----------
     entries : iterable of mapping
-        Model entries as returned by :meth:`greennb.record.RunRecord.add_model` (or the
+        Model entries as returned by :meth:`greennb.runs.RunRecord.add_model` (or the
         ``"models"`` list of a ``metrics.json``).
     fairness : str, optional
         Fairness label to report (e.g. ``"demographic_parity"``); default each entry's first

@@ -73,7 +73,7 @@ class VariantEvaluation:
         Size of the saved weights (``torch.save`` of the state dict), bytes.
     flops_per_prediction : int
         ``2·in·out + out`` per dense layer, summed (the convention of
-        :func:`greennb.estimate_flops`), as executed by dense kernels: pruned zeros count.
+        :func:`greennb.models.estimate_flops`), as executed by dense kernels: pruned zeros count.
     device : str
         Where the variant ran.
     batch_size : int
@@ -319,7 +319,7 @@ def evaluate_variant(
         of theirs, and the total is None (``"unavailable"``) when any phase has no energy,
         as in a run record. None: ``"not given"``.
     sri_metric : str, optional
-        Metric of the SRI (see :data:`greennb.SRI_METRICS`); default ``"equal_opportunity"``
+        Metric of the SRI (see :data:`greennb.fairness.SRI_METRICS`); default ``"equal_opportunity"``
         (TPR ratio) for classification and ``"mae"`` for regression.
     bar : float or str, default 0.8
         Compliance bar B of the SRI (the four-fifths rule by default).
