@@ -1,5 +1,25 @@
-"""Model baselines: make_model, devices, torch MLP estimators, size and FLOPs, task quality."""
+"""Model baselines: make_model, devices, the torch MLP estimators and their callbacks, size.
 
+* ``_registry`` — :func:`make_model`, :func:`list_models`, :func:`make_preprocessor`.
+* ``_torch_mlp`` — :class:`TorchMLPClassifier`, :class:`TorchMLPRegressor`.
+* ``_callbacks`` — :class:`EpochCallback`, the hooks called around each training epoch.
+* ``_training`` — the training machinery the estimators (and distillation) share:
+  :func:`train_epochs`, :func:`make_optimizer`, :func:`as_tensors`.
+* ``_network`` — :func:`build_mlp`; ``_devices`` — :func:`select_device` and friends.
+* ``_size`` — :func:`count_parameters`, :func:`estimate_flops`.
+* ``_seasonal_naive`` — :class:`SeasonalNaiveForecaster`; ``_quality`` — forecast metrics.
+
+``torch`` is imported only when a torch model is built, trained or inspected.
+"""
+
+from greennb.models._callbacks import EpochCallback
+from greennb.models._devices import (
+    DEVICE_CHOICES,
+    available_devices,
+    describe_device,
+    select_device,
+)
+from greennb.models._network import ACTIVATIONS, build_mlp
 from greennb.models._quality import (
     forecast_metrics,
     mean_absolute_percentage_error,
@@ -9,35 +29,21 @@ from greennb.models._registry import (
     MODEL_NAMES,
     NUMERIC_DTYPES,
     TASKS,
-    ParameterCount,
-    count_parameters,
-    estimate_flops,
     list_models,
     make_model,
     make_preprocessor,
 )
-from greennb.models._seasonal_naive import (
-    LAG_COLUMN_TEMPLATE,
-    SeasonalNaiveForecaster,
-)
-from greennb.models._torch_mlp import (
-    ACTIVATIONS,
-    AMP_DTYPES,
-    DEVICE_CHOICES,
-    TorchMLPClassifier,
-    TorchMLPRegressor,
-    available_devices,
-    build_mlp,
-    describe_device,
-    select_device,
-)
+from greennb.models._seasonal_naive import SeasonalNaiveForecaster
+from greennb.models._size import ParameterCount, count_parameters, estimate_flops
+from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor
+from greennb.models._training import AMP_DTYPES, as_tensors, make_optimizer, train_epochs
 
 __all__ = [
     "ACTIVATIONS",
     "AMP_DTYPES",
     "CATEGORICAL_DTYPES",
     "DEVICE_CHOICES",
-    "LAG_COLUMN_TEMPLATE",
+    "EpochCallback",
     "MODEL_NAMES",
     "NUMERIC_DTYPES",
     "ParameterCount",
@@ -45,6 +51,7 @@ __all__ = [
     "TASKS",
     "TorchMLPClassifier",
     "TorchMLPRegressor",
+    "as_tensors",
     "available_devices",
     "build_mlp",
     "count_parameters",
@@ -53,7 +60,9 @@ __all__ = [
     "forecast_metrics",
     "list_models",
     "make_model",
+    "make_optimizer",
     "make_preprocessor",
     "mean_absolute_percentage_error",
     "select_device",
+    "train_epochs",
 ]

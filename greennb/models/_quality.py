@@ -22,7 +22,7 @@ def forecast_metrics(y_true, y_pred) -> dict[str, float]:
     -------
     dict of str to float
         ``mae`` and ``rmse`` in the target's unit (scikit-learn), ``mape`` as a fraction over
-        the rows with a non-zero target (:func:`greennb.fairness.mean_absolute_percentage_error`;
+        the rows with a non-zero target (:func:`mean_absolute_percentage_error`;
         NaN if every target is 0) and ``r2`` (coefficient of determination, 1 is perfect).
 
     Examples

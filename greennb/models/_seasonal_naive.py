@@ -2,46 +2,15 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
+from greennb._validation import is_integer
 from greennb.errors import InvalidValueError
 
-LAG_COLUMN_TEMPLATE = "{column}_lag{lag}"
-"""Name of a lag column, e.g. ``demand_lag48`` (48 steps earlier)."""
-
 # Error-message templates, kept here so that tests can match them.
-NOT_A_FRAME_MSG = "{what} must be a pandas DataFrame; got {type_name}."
-MISSING_COLUMN_MSG = "{role} column {column!r} is not in the frame. Available columns: {available}."
-NOT_DATETIME_MSG = "time column {column!r} must hold datetimes; got dtype {dtype}."
-BAD_LAGS_MSG = (
-    "lags must be positive whole numbers of time steps (e.g. [48, 336] for one day and one "
-    "week of half-hours); got {value!r}."
-)
-BAD_STEP_MSG = (
-    "step must be a positive time span such as '30min' or '1D' (a pandas Timedelta); got {value!r}."
-)
-NO_STEP_MSG = (
-    "Cannot infer the time step of column {column!r}: it has fewer than two distinct times. "
-    "Pass step='1D' (or another pandas Timedelta)."
-)
-DUPLICATE_TIME_MSG = (
-    "Column {time!r} has repeated times{within}, e.g. {example}; a lag needs one row per "
-    "time{per}. Pass group=... naming the column that tells the series apart."
-)
-LAG_EXISTS_MSG = (
-    "Column {name!r} already exists; drop it first or choose other lags (existing columns: "
-    "{available})."
-)
-NOT_FORECAST_MSG = (
-    "{function} needs a forecast dataset with a time column; dataset {name!r} has task "
-    "{task!r}. Forecast datasets: chicago_ridership, victoria_electricity."
-)
-BAD_DAYS_MSG = "days must be a positive whole number of days; got {value!r}."
 LAG_COLUMN_MISSING_MSG = (
     "lag_column {column!r} is not a column of X; columns: {available}. Name the column that "
     "holds the target one season earlier (e.g. 'ridership_lag14' or 'demand_lag336')."
@@ -57,10 +26,6 @@ LAG_NAN_MSG = (
 )
 EMPTY_X_MSG = "X has 0 rows (0 samples); a forecast needs at least one row."
 Y_LENGTH_MSG = "y has {n_y} values but X has {n_x} rows."
-UNKNOWN_FORECAST_MSG = "Unknown forecast dataset {name!r}. Valid names: {valid}."
-
-
-# --------------------------------------------------------------------------- baseline
 
 
 class SeasonalNaiveForecaster(RegressorMixin, BaseEstimator):
@@ -165,7 +130,6 @@ class SeasonalNaiveForecaster(RegressorMixin, BaseEstimator):
 
     def _select_position(self, array: np.ndarray, n: int) -> np.ndarray:
         column = self.lag_column
-        is_int = isinstance(column, numbers.Integral) and not isinstance(column, bool)
-        if not is_int or not -n <= column < n:
+        if not is_integer(column) or not -n <= column < n:
             raise InvalidValueError(LAG_INDEX_MSG.format(column=column, n=n))
         return array[:, int(column)]

@@ -10,7 +10,8 @@ them) and ``clone``/``GridSearchCV``/``Pipeline`` work.
 scikit-learn has its own ``MLPClassifier``, but it runs on the CPU only; the
 point of these estimators is to put the accelerator, mixed precision and
 their energy cost in front of students, so the training loop is written here
-on top of ``torch.optim`` and ``torch.amp``.
+on top of ``torch.optim`` and ``torch.amp`` (in :mod:`greennb.models._training`),
+with epoch callbacks (:mod:`greennb.models._callbacks`) for code that watches it.
 
 ``torch`` is imported inside functions only, so ``import greennb.models``
 stays light.
@@ -18,34 +19,20 @@ stays light.
 
 from __future__ import annotations
 
-import math
-import numbers
-import os
-import platform
-
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_regressor
-from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from greennb._validation import fraction, integer, is_integer, non_negative, one_of, positive
 from greennb.errors import InvalidTypeError, InvalidValueError
+from greennb.models._callbacks import check_callbacks
+from greennb.models._devices import select_device
+from greennb.models._network import ACTIVATIONS, build_mlp
+from greennb.models._training import AMP_DTYPES, as_tensors, make_training_step, train_epochs
 
-DEVICE_CHOICES = ("auto", "cuda", "mps", "cpu")
-"""Device preferences accepted by :func:`select_device` (``"cuda:N"`` also)."""
-
-ACTIVATIONS = ("relu", "tanh", "logistic", "gelu")
-"""Hidden-layer activation functions accepted by the torch MLP estimators."""
-
-AMP_DTYPES = ("float16", "bfloat16")
-"""Reduced-precision types accepted for automatic mixed precision on CUDA."""
-
-DEVICE_CHOICE_ERROR = "Unknown device {preference!r}; valid choices: {choices}."
-DEVICE_UNAVAILABLE_ERROR = (
-    "Device {preference!r} is not available on this machine; available devices: {available}."
-)
-OPTION_ERROR = "Unknown {name} {value!r}; valid choices: {choices}."
 HIDDEN_LAYERS_ERROR = (
     "hidden_layer_sizes must be a sequence of positive integers, e.g. (64, 32) or () "
     "for no hidden layer; got {value!r}."
@@ -59,190 +46,12 @@ TOO_FEW_SAMPLES_ERROR = (
     "early_stopping holds out validation_fraction={fraction} of the data, which needs at "
     "least 2 samples; got n_samples = {n_samples}. Pass early_stopping=False or more data."
 )
-
-DIVERGED_ERROR = (
-    "Training diverged: the mean training loss of epoch {epoch} is {loss}. Lower "
-    "learning_rate (got {learning_rate}) or standardize the features."
-)
-BF16_UNSUPPORTED_ERROR = (
-    "amp_dtype='bfloat16' is not supported by {gpu}; valid choices here: float16, or amp=False."
-)
 ZERO_TRAIN_WEIGHT_ERROR = (
     "Every training row has sample_weight 0 after holding out the early-stopping validation "
     "rows; give some training rows a positive weight or pass early_stopping=False."
 )
 
 _PREDICT_CHUNK_ROWS = 65_536  # rows per forward pass at prediction time, to bound memory
-
-
-# ---------------------------------------------------------------------------
-# Devices
-# ---------------------------------------------------------------------------
-
-
-def available_devices():
-    """List the torch device types usable on this machine.
-
-    Returns
-    -------
-    list of str
-        A subset of ``["cuda", "mps", "cpu"]`` in order of preference; ``"cpu"``
-        is always present.
-    """
-    import torch
-
-    devices = []
-    if torch.cuda.is_available():
-        devices.append("cuda")
-    if torch.backends.mps.is_available():
-        devices.append("mps")
-    devices.append("cpu")
-    return devices
-
-
-def select_device(preference="auto"):
-    """Choose the torch device to train on: CUDA, then MPS, then the CPU.
-
-    Parameters
-    ----------
-    preference : {"auto", "cuda", "mps", "cpu"} or str or torch.device, default="auto"
-        ``"auto"`` picks the first available of CUDA, Apple MPS and CPU. An
-        explicit type must be available; ``"cuda:N"`` selects GPU number N.
-
-    Returns
-    -------
-    torch.device
-        The device to use.
-
-    Raises
-    ------
-    ValueError
-        If ``preference`` is not a known device, or names one that this
-        machine does not have; the message lists the valid or available ones.
-
-    Examples
-    --------
-    >>> select_device("cpu")
-    device(type='cpu')
-    """
-    import torch
-
-    available = available_devices()
-    if isinstance(preference, torch.device):
-        preference = str(preference)
-    if not isinstance(preference, str) or preference.split(":")[0] not in DEVICE_CHOICES:
-        raise InvalidValueError(
-            DEVICE_CHOICE_ERROR.format(preference=preference, choices=", ".join(DEVICE_CHOICES))
-        )
-    if preference == "auto":
-        return torch.device(available[0])
-    try:
-        device = torch.device(preference)
-    except RuntimeError as error:  # e.g. "cuda:x"
-        raise InvalidValueError(
-            DEVICE_CHOICE_ERROR.format(preference=preference, choices=", ".join(DEVICE_CHOICES))
-        ) from error
-    usable = device.type in available
-    if usable and device.type == "cuda" and device.index is not None:
-        usable = device.index < torch.cuda.device_count()
-    if not usable:
-        raise InvalidValueError(
-            DEVICE_UNAVAILABLE_ERROR.format(preference=preference, available=", ".join(available))
-        )
-    return device
-
-
-def describe_device(device):
-    """Describe a torch device for a run record.
-
-    Parameters
-    ----------
-    device : torch.device or str
-        The device, e.g. an estimator's ``device_`` attribute or ``"cuda:0"``.
-
-    Returns
-    -------
-    dict
-        ``type`` (``"cuda"``, ``"mps"`` or ``"cpu"``), ``name`` (GPU model from
-        ``torch.cuda.get_device_name``, or the CPU model), ``count`` (number of
-        GPUs of that type, or logical CPU cores for the CPU), ``torch_version``
-        and ``cuda_version`` (``None`` for a CPU-only torch build).
-    """
-    import torch
-
-    device = torch.device(device)
-    if device.type == "cuda":
-        name = torch.cuda.get_device_name(device)
-        count = torch.cuda.device_count()
-    elif device.type == "mps":
-        name = f"Apple GPU (MPS, {platform.machine()})"
-        count = 1
-    else:
-        name = _cpu_name()
-        count = os.cpu_count()
-    return {
-        "type": device.type,
-        "name": name,
-        "count": count,
-        "torch_version": torch.__version__,
-        "cuda_version": torch.version.cuda,
-    }
-
-
-def _cpu_name():
-    # platform.processor() is empty or just the architecture on Linux, where the
-    # model name lives in /proc/cpuinfo; no library we depend on reads it cheaply.
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-# ---------------------------------------------------------------------------
-# Network
-# ---------------------------------------------------------------------------
-
-
-def build_mlp(n_inputs, n_outputs, *, hidden_layer_sizes=(64, 32), activation="relu", dropout=0.0):
-    """Build a fully connected network as a ``torch.nn.Sequential``.
-
-    Parameters
-    ----------
-    n_inputs : int
-        Number of input features.
-    n_outputs : int
-        Number of outputs (1 for regression and binary classification, the
-        number of classes otherwise).
-    hidden_layer_sizes : sequence of int, default=(64, 32)
-        Width of each hidden layer; ``()`` gives a linear model.
-    activation : {"relu", "tanh", "logistic", "gelu"}, default="relu"
-        Activation after each hidden layer.
-    dropout : float, default=0.0
-        Dropout probability after each hidden activation (0 adds no layer).
-
-    Returns
-    -------
-    torch.nn.Sequential
-        ``Linear → activation [→ Dropout]`` per hidden layer, then a final
-        ``Linear`` that outputs raw scores (logits or standardized values).
-    """
-    from torch import nn
-
-    activation_layers = {"relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid, "gelu": nn.GELU}
-    layers = []
-    width = n_inputs
-    for hidden_width in hidden_layer_sizes:
-        layers += [nn.Linear(width, hidden_width), activation_layers[activation]()]
-        if dropout > 0:
-            layers.append(nn.Dropout(dropout))
-        width = hidden_width
-    layers.append(nn.Linear(width, n_outputs))
-    return nn.Sequential(*layers)
-
 
 # ---------------------------------------------------------------------------
 # Estimators
@@ -271,6 +80,7 @@ class _BaseTorchMLP(BaseEstimator):
         amp_dtype="float16",
         random_state=None,
         verbose=False,
+        callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -288,6 +98,7 @@ class _BaseTorchMLP(BaseEstimator):
         self.amp_dtype = amp_dtype
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
 
     # -- to be provided by the subclasses ---------------------------------
 
@@ -306,34 +117,27 @@ class _BaseTorchMLP(BaseEstimator):
         if (
             isinstance(sizes, (str, bytes))
             or not hasattr(sizes, "__iter__")
-            or not all(_is_positive_int(width) for width in sizes)
+            or not all(is_integer(width) and width > 0 for width in sizes)
         ):
             raise InvalidValueError(HIDDEN_LAYERS_ERROR.format(value=sizes))
-        _check_option("activation", self.activation, ACTIVATIONS)
-        _check_option("amp_dtype", self.amp_dtype, AMP_DTYPES)
+        one_of(self.activation, ACTIVATIONS, name="activation")
+        one_of(self.amp_dtype, AMP_DTYPES, name="amp_dtype")
         for name in ("early_stopping", "amp", "verbose"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise InvalidTypeError(
                     BOOL_PARAM_ERROR.format(name=name, value=getattr(self, name))
                 )
-        real, integer = numbers.Real, numbers.Integral
-        check_scalar(
-            self.learning_rate, "learning_rate", real, min_val=0, include_boundaries="neither"
+        positive(self.learning_rate, name="learning_rate")
+        non_negative(self.weight_decay, name="weight_decay")
+        fraction(self.dropout, name="dropout", high_open=True)
+        integer(self.batch_size, name="batch_size", minimum=1)
+        integer(self.max_epochs, name="max_epochs", minimum=1)
+        fraction(
+            self.validation_fraction, name="validation_fraction", low_open=True, high_open=True
         )
-        check_scalar(self.weight_decay, "weight_decay", real, min_val=0)
-        check_scalar(self.dropout, "dropout", real, min_val=0, max_val=1, include_boundaries="left")
-        check_scalar(self.batch_size, "batch_size", integer, min_val=1)
-        check_scalar(self.max_epochs, "max_epochs", integer, min_val=1)
-        check_scalar(
-            self.validation_fraction,
-            "validation_fraction",
-            real,
-            min_val=0,
-            max_val=1,
-            include_boundaries="neither",
-        )
-        check_scalar(self.patience, "patience", integer, min_val=1)
-        check_scalar(self.tol, "tol", real, min_val=0)
+        integer(self.patience, name="patience", minimum=1)
+        non_negative(self.tol, name="tol")
+        check_callbacks(self.callbacks)
 
     # -- fit ---------------------------------------------------------------
 
@@ -417,60 +221,10 @@ class _BaseTorchMLP(BaseEstimator):
             torch.manual_seed(seed)
             self.module_ = self._new_module(X.shape[1], n_outputs, device)
             shuffle_generator = torch.Generator().manual_seed(seed)
-            self._run_epochs(
-                _to_tensors(device, X, targets, weights, rows=train_rows),
-                _to_tensors(device, X, targets, weights, rows=validation_rows),
-                shuffle_generator,
-            )
-
-    def _run_epochs(self, train, validation, shuffle_generator):
-        device = next(self.module_.parameters()).device
-        step = _make_training_step(self, device)
-        best_loss, best_state, epochs_without_improvement = math.inf, None, 0
-        self.loss_curve_, self.validation_loss_curve_ = [], []
-        epochs = _epoch_range(self.max_epochs, self.verbose)
-        for epoch in epochs:
-            training_loss = self._train_one_epoch(train, step, shuffle_generator)
-            if not math.isfinite(training_loss):
-                raise InvalidValueError(
-                    DIVERGED_ERROR.format(
-                        epoch=epoch, loss=training_loss, learning_rate=self.learning_rate
-                    )
-                )
-            self.loss_curve_.append(training_loss)
-            self.n_epochs_ = epoch
-            if not self.early_stopping:
-                continue
-            validation_loss = self._validation_loss(*validation)
-            self.validation_loss_curve_.append(validation_loss)
-            if validation_loss < best_loss - self.tol:
-                best_loss, self.best_epoch_ = validation_loss, epoch
-                best_state = {k: v.detach().clone() for k, v in self.module_.state_dict().items()}
-                epochs_without_improvement = 0
-            else:
-                epochs_without_improvement += 1
-                if epochs_without_improvement >= self.patience:
-                    break
-        if self.verbose:
-            epochs.close()
-        if best_state is not None:
-            self.module_.load_state_dict(best_state)
-        else:
-            self.best_epoch_ = self.n_epochs_
-        self.module_.eval()
-
-    def _train_one_epoch(self, train, step, shuffle_generator):
-        import torch
-
-        X, targets, weights = train
-        n_samples = X.shape[0]
-        order = torch.randperm(n_samples, generator=shuffle_generator).to(X.device)
-        self.module_.train()
-        total = torch.zeros((), device=X.device)
-        for start in range(0, n_samples, self.batch_size):
-            batch = order[start : start + self.batch_size]
-            total += step(X[batch], targets[batch], weights[batch]) * len(batch)
-        return float(total) / n_samples  # one device sync per epoch, not per batch
+            train = as_tensors(device, (X, targets, weights), rows=train_rows)
+            validation = as_tensors(device, (X, targets, weights), rows=validation_rows)
+            step = make_training_step(self, device)
+            train_epochs(self, train, step, generator=shuffle_generator, validation=validation)
 
     def _validation_loss(self, X, targets, weights):
         import torch
@@ -564,6 +318,9 @@ class TorchMLPClassifier(ClassifierMixin, _BaseTorchMLP):
         Show a tqdm progress bar over epochs. Off by default so that library
         calls, tests and executed notebooks stay quiet; turn it on in a
         notebook to watch training.
+    callbacks : list of EpochCallback, default=None
+        Objects whose ``on_epoch_begin(estimator, epoch)`` and ``on_epoch_end(estimator,
+        epoch, logs)`` run around each epoch; see :class:`~greennb.models.EpochCallback`.
 
     Attributes
     ----------
@@ -709,6 +466,9 @@ class TorchMLPRegressor(RegressorMixin, _BaseTorchMLP):
     verbose : bool, default=False
         Show a tqdm progress bar over epochs. Off by default so that library
         calls, tests and executed notebooks stay quiet.
+    callbacks : list of EpochCallback, default=None
+        Objects whose ``on_epoch_begin(estimator, epoch)`` and ``on_epoch_end(estimator,
+        epoch, logs)`` run around each epoch; see :class:`~greennb.models.EpochCallback`.
 
     Attributes
     ----------
@@ -774,77 +534,3 @@ class TorchMLPRegressor(RegressorMixin, _BaseTorchMLP):
             Predictions in the unit of the training target.
         """
         return self._raw_predict(X)[:, 0] * self.y_scale_ + self.y_mean_
-
-
-# ---------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------
-
-
-def _make_training_step(estimator, device):
-    """Return ``step(X, targets, weights) -> loss`` doing one optimiser update.
-
-    Mixed precision is on only for CUDA with ``amp=True``: the forward pass
-    runs under ``torch.autocast`` and, for float16, the loss is scaled by a
-    ``GradScaler``. Otherwise autocast and the scaler are disabled, and the
-    step is a plain float32 AdamW update.
-    """
-    import torch
-
-    use_amp = estimator.amp and device.type == "cuda"
-    amp_dtype = getattr(torch, estimator.amp_dtype)
-    if use_amp and amp_dtype == torch.bfloat16 and not torch.cuda.is_bf16_supported():
-        raise InvalidValueError(
-            BF16_UNSUPPORTED_ERROR.format(gpu=torch.cuda.get_device_name(device))
-        )
-    scaler = torch.amp.GradScaler("cuda", enabled=use_amp and amp_dtype == torch.float16)
-    optimizer = torch.optim.AdamW(
-        estimator.module_.parameters(),
-        lr=estimator.learning_rate,
-        weight_decay=estimator.weight_decay,
-    )
-
-    def step(X, targets, weights):
-        optimizer.zero_grad(set_to_none=True)
-        with torch.autocast(device_type=device.type, dtype=amp_dtype, enabled=use_amp):
-            outputs = estimator.module_(X)
-        # The loss is computed in float32 outside autocast. Weights have mean 1
-        # over the training set, so a batch's loss is sum(w * loss) / batch size.
-        loss = (estimator._loss_per_sample(outputs.float(), targets) * weights).mean()
-        scaler.scale(loss).backward()
-        scaler.step(optimizer)
-        scaler.update()
-        return loss.detach()
-
-    return step
-
-
-def _to_tensors(device, X, targets, weights, *, rows):
-    import torch
-
-    return (
-        torch.as_tensor(X[rows], dtype=torch.float32, device=device),
-        torch.as_tensor(targets[rows], device=device),
-        torch.as_tensor(weights[rows], dtype=torch.float32, device=device),
-    )
-
-
-def _epoch_range(max_epochs, verbose):
-    """Epoch numbers 1..max_epochs, wrapped in a tqdm bar when verbose."""
-    epochs = range(1, max_epochs + 1)
-    if not verbose:
-        return epochs
-    from tqdm.auto import tqdm
-
-    return tqdm(epochs, desc="epochs", unit="epoch")
-
-
-def _check_option(name, value, choices):
-    if not isinstance(value, str) or value not in choices:
-        raise InvalidValueError(
-            OPTION_ERROR.format(name=name, value=value, choices=", ".join(choices))
-        )
-
-
-def _is_positive_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0

@@ -1,23 +1,18 @@
-"""Tests of greennb.efficiency (the levers) and greennb.footprint (evaluation and forecast)."""
+"""Tests of the training-energy forecast: the model, the outcome, the forecaster callback."""
 
 import json
 import math
-from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
-from torch import nn
 
 import greennb as gnb
+from greennb import energy as forecasting
 from greennb import plots
-from greennb.efficiency import _levers as efficiency
-from greennb.energy import _training_forecast as forecasting
-from greennb.energy._carbon import grid_carbon_intensity
-from greennb.energy._tracking import EnergyResult, EnergySession
-from greennb.models._torch_mlp import TorchMLPClassifier
-
-# --- Fixtures ---------------------------------------------------------------------------------
+from greennb.energy import grid_carbon_intensity
+from greennb.models import EpochCallback, TorchMLPClassifier, TorchMLPRegressor
 
 
 @pytest.fixture(scope="module")
@@ -27,100 +22,12 @@ def xy():
 
 
 @pytest.fixture(scope="module")
-def mlp(xy):
-    X, y = xy
-    return TorchMLPClassifier(
-        hidden_layer_sizes=(32, 16), max_epochs=15, device="cpu", random_state=0
-    ).fit(X, y)
-
-
-@pytest.fixture(scope="module")
 def hmda():
     data = gnb.load_dataset("hmda")
     return data, gnb.split_dataset(data, random_state=0)
 
 
-@pytest.fixture(scope="module")
-def hmda_model(hmda):
-    data, split = hmda
-    model = gnb.make_model(
-        "mlp", task="classification", hidden_layer_sizes=(64, 32), max_epochs=8, device="cpu"
-    )
-    return model.fit(split.X_train, split.y_train)
-
-
-def float_linears(model):
-    return [m for m in efficiency.network_of(model).modules() if isinstance(m, nn.Linear)]
-
-
-class FakeTracker:
-    """Stands in for CodeCarbon's tracker: each stop_task returns the next queued energy."""
-
-    def __init__(self, energies_kwh, duration_s=1.0, **settings):
-        self.run_id = "fake"
-        self._hardware = []
-        self.queue = list(energies_kwh)
-        self.duration_s = duration_s
-
-    def start_task(self, name):
-        pass
-
-    def stop_task(self, name=None):
-        energy = self.queue.pop(0)
-        duration = self.duration_s(energy) if callable(self.duration_s) else self.duration_s
-        return SimpleNamespace(cpu_energy=energy, gpu_energy=0.0, ram_energy=0.0, duration=duration)
-
-    def get_detected_hardware(self):
-        return {}
-
-    def stop(self):
-        pass
-
-
-def fake_session(tmp_path, energies_kwh, duration_s=1.0):
-    return EnergySession(
-        country="FRA",
-        output_dir=tmp_path,
-        tracker_factory=lambda **s: FakeTracker(energies_kwh, duration_s, **s),
-    )
-
-
-def energy_result(energy_kwh, duration_s, *, phase="epoch", status="estimated"):
-    """An EnergyResult of known cost (only the fields the forecast reads matter)."""
-    return EnergyResult(
-        phase=phase,
-        status=status,
-        reason="synthetic",
-        duration_s=duration_s,
-        cpu_energy_kwh=energy_kwh,
-        gpu_energy_kwh=0.0,
-        ram_energy_kwh=0.0,
-        energy_kwh=energy_kwh,
-        emissions_kg=None,
-        country="FRA",
-        carbon_intensity_g_per_kwh=None,
-        cpu_source="synthetic",
-        gpu_source="none",
-        ram_source="none",
-        cpu_flag=status,
-        gpu_flag="absent",
-        ram_flag="absent",
-        cpu_model="",
-        gpu_model="",
-        gpu_count=0,
-        ram_total_gb=None,
-        tracking_mode="machine",
-        idle_power_w=None,
-        dynamic_energy_kwh=None,
-        dynamic_reason="",
-        started_at="2025-01-01T00:00:00+00:00",
-    )
-
-
-# --- Footprint forecast -------------------------------------------------------------------------
-
-
-def test_forecast_of_a_synthetic_run_of_known_cost():
+def test_forecast_of_a_synthetic_run_of_known_cost(energy_result):
     # Epoch 1 costs 3 Wh in 30 s (warm-up), every later epoch 1 Wh in 10 s.
     epochs = [energy_result(3e-3, 30.0)] + [energy_result(1e-3, 10.0) for _ in range(19)]
     forecast = forecasting.forecast_training_energy(
@@ -147,9 +54,9 @@ def test_forecast_of_a_synthetic_run_of_known_cost():
     assert report.emissions_error == pytest.approx(report.energy_error)
 
 
-def test_forecaster_with_a_fake_tracker_session(tmp_path):
+def test_forecaster_with_a_fake_tracker_session(fake_session):
     energies = [4e-3, 2e-3, 2e-3, 2e-3, 3e-3]
-    session = fake_session(tmp_path, energies, duration_s=lambda kwh: kwh * 1e4)
+    session = fake_session(energies, duration_s=lambda kwh: kwh * 1e4)
     forecaster = forecasting.TrainingEnergyForecaster(5, session=session, pue=1.0)
     assert forecaster.country == "FRA"  # the session's grid
     for index in range(5):
@@ -173,25 +80,25 @@ def test_forecaster_with_a_fake_tracker_session(tmp_path):
     assert list(ax.lines[1].get_ydata()) == pytest.approx([4, 6, 8, 10, 12])
 
 
-def test_fit_with_forecast_measures_every_epoch(tmp_path, xy):
+def test_fit_with_forecast_measures_every_epoch(fake_session, xy):
     X, y = xy
     model = TorchMLPClassifier(max_epochs=4, early_stopping=False, device="cpu", random_state=0)
-    session = fake_session(tmp_path, [1e-4] * 4)
+    session = fake_session([1e-4] * 4)
     report = forecasting.fit_with_energy_forecast(model, X, y, session=session, country="FRA")
     assert model.n_epochs_ == 4 and report.actual_epochs == 4
     assert [r.phase for r in report.epochs] == [f"train-epoch-{i}" for i in range(1, 5)]
     assert report.energy_error == pytest.approx(0.0, abs=1e-12)
-    assert "_train_one_epoch" not in vars(model)  # the hook is gone after the fit
+    assert model.callbacks is None  # the forecaster is taken out again after the fit
     refit = TorchMLPClassifier(max_epochs=4, early_stopping=False, device="cpu", random_state=0)
     np.testing.assert_array_equal(refit.fit(X, y).predict_proba(X), model.predict_proba(X))
 
 
-def test_fit_with_forecast_and_early_stopping(tmp_path, hmda):
+def test_fit_with_forecast_and_early_stopping(fake_session, hmda):
     data, split = hmda
     model = gnb.make_model(
         "mlp", task="classification", max_epochs=200, patience=2, tol=0.05, device="cpu"
     )
-    session = fake_session(tmp_path, [1e-4] * 200)
+    session = fake_session([1e-4] * 200)
     report = forecasting.fit_with_energy_forecast(
         model, split.X_train, split.y_train, session=session
     )
@@ -201,7 +108,7 @@ def test_fit_with_forecast_and_early_stopping(tmp_path, hmda):
     assert math.isclose(report.energy_error, 0.0, abs_tol=1e-12)
 
 
-def test_forecast_bad_input(tmp_path):
+def test_forecast_bad_input(fake_session, energy_result):
     with pytest.raises(ValueError, match=r"forecast_after=0 must be an integer between 1 and"):
         forecasting.TrainingEnergyForecaster(10, forecast_after=0, country="FRA")
     with pytest.raises(ValueError, match=r"forecast_after=11 .*planned_epochs \(10\)"):
@@ -216,20 +123,85 @@ def test_forecast_bad_input(tmp_path):
         forecasting.forecast_training_energy([energy_result(1, 1)] * 2, planned_epochs=1)
     with pytest.raises(ValueError, match="needs 1 measured epoch"):
         forecasting.forecast_training_energy([], planned_epochs=3)
-    forecaster = forecasting.TrainingEnergyForecaster(3, session=fake_session(tmp_path, [1e-3]))
+    forecaster = forecasting.TrainingEnergyForecaster(3, session=fake_session([1e-3]))
     with pytest.raises(RuntimeError, match="no epoch is being measured"):
         forecaster.end_epoch()
     forecaster.start_epoch()
     with pytest.raises(RuntimeError, match="epoch 1 is still being measured"):
         forecaster.start_epoch()
-    with pytest.raises(TypeError, match="fit_with_energy_forecast needs a fitted TorchMLP"):
+    with pytest.raises(
+        TypeError, match="fit_with_energy_forecast needs a TorchMLPClassifier or TorchMLPRegressor"
+    ):
         from sklearn.linear_model import LogisticRegression
 
         forecasting.fit_with_energy_forecast(LogisticRegression(), [[0.0], [1.0]], [0, 1])
 
 
-def test_unavailable_epoch_energy_makes_the_energy_forecast_unavailable():
+def test_unavailable_epoch_energy_makes_the_energy_forecast_unavailable(energy_result):
     epochs = [energy_result(None, 1.0, status="unavailable"), energy_result(1e-3, 1.0)]
     forecast = forecasting.forecast_training_energy(epochs, planned_epochs=4, country="FRA")
     assert forecast.energy_kwh is None and forecast.emissions_g is None
     assert forecast.duration_s == pytest.approx(4.0) and forecast.status == "unavailable"
+
+
+class Recorder(EpochCallback):
+    def __init__(self):
+        self.ends = []
+
+    def on_epoch_end(self, estimator, epoch, logs):
+        self.ends.append(epoch)
+
+
+def test_the_forecaster_is_an_epoch_callback(fake_session, xy):
+    X, y = xy
+    forecaster = forecasting.TrainingEnergyForecaster(
+        3, session=fake_session([2e-4, 1e-4, 1e-4]), pue=1.0
+    )
+    params = dict(max_epochs=3, early_stopping=False, device="cpu", random_state=0)
+    model = TorchMLPClassifier(**params, callbacks=[forecaster]).fit(X, y)
+    assert [r.phase for r in forecaster.epochs] == [
+        "train-epoch-1",
+        "train-epoch-2",
+        "train-epoch-3",
+    ]
+    assert not forecaster.measuring
+    assert forecaster.forecast.energy_kwh == pytest.approx(2e-4 + 2 * 1e-4)
+    assert forecaster.report().energy_error == pytest.approx(0.0, abs=1e-12)
+    plain = TorchMLPClassifier(**params).fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(X), plain.predict_proba(X))
+    assert "planned_epochs=3, forecast_after=2, measured=3" in repr(model)
+
+
+def test_fit_with_forecast_keeps_the_models_own_callbacks(fake_session, xy):
+    X, y = xy
+    recorder = Recorder()
+    model = gnb.make_model(
+        "mlp",
+        task="classification",
+        max_epochs=3,
+        early_stopping=False,
+        device="cpu",
+        callbacks=[recorder],
+    )
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    report = forecasting.fit_with_energy_forecast(model, frame, y, session=fake_session([1e-4] * 3))
+    assert recorder.ends == [1, 2, 3] and report.actual_epochs == 3
+    assert model[-1].callbacks == [recorder]
+
+
+def test_fit_with_forecast_ends_the_open_epoch_when_fit_fails(fake_session, xy):
+    X, y = xy
+    model = TorchMLPRegressor(learning_rate=1e6, max_epochs=20, device="cpu", random_state=0)
+    session = fake_session([1e-4] * 20)
+    with pytest.raises(ValueError, match="diverged"):
+        forecasting.fit_with_energy_forecast(model, X, y, session=session)
+    assert model.callbacks is None
+    assert len(session.results) >= 1  # the failing epoch was closed as a phase
+
+
+def test_fit_with_forecast_refuses_callbacks_that_are_not_a_list(fake_session, xy):
+    X, y = xy
+    model = TorchMLPClassifier(max_epochs=2, callbacks=Recorder())
+    with pytest.raises(TypeError, match="must be None or a list; got Recorder"):
+        forecasting.fit_with_energy_forecast(model, X, y, session=fake_session([1e-4] * 2))
+    assert isinstance(model.callbacks, Recorder)

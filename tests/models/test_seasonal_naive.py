@@ -12,9 +12,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from greennb import load_dataset, split_dataset
-from greennb.data._timeseries import (
-    recent_period,
-)
+from greennb.data import recent_period
 from greennb.models import SeasonalNaiveForecaster, forecast_metrics
 
 matplotlib.use("Agg")
