@@ -1,7 +1,8 @@
 """Model baselines: make_model, devices, the torch MLP estimators and their callbacks, size.
 
 * ``_registry`` — :func:`make_model`, :func:`list_models`, :func:`make_preprocessor`.
-* ``_torch_mlp`` — :class:`TorchMLPClassifier`, :class:`TorchMLPRegressor`.
+* ``_torch_mlp`` — :class:`TorchMLPClassifier`, :class:`TorchMLPRegressor`; ``_torch_base``
+  — what they share (hyperparameters and their checks, ``fit``, prediction).
 * ``_callbacks`` — :class:`EpochCallback`, the hooks called around each training epoch.
 * ``_training`` — the training machinery the estimators (and distillation) share:
   :func:`train_epochs`, :func:`make_optimizer`, :func:`as_tensors`.
