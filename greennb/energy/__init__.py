@@ -20,7 +20,12 @@ What lives where:
   :func:`carbon_scenarios`;
 - ``_pricing``: :class:`Pricing`, one (country, PUE, ε) to price energy with;
 - ``_water`` and ``_embodied``: :func:`water_footprint`, :func:`embodied_emissions`, estimates;
-- ``_training_forecast``: forecasting a training's energy from its first epochs.
+- ``_training_forecast_model``: :func:`forecast_training_energy`, the forecast of a whole
+  training's energy, time and CO2e from its first measured epochs;
+- ``_training_forecast``: :class:`TrainingEnergyForecaster`, an epoch callback that measures each
+  epoch, and :func:`fit_with_energy_forecast`;
+- ``_training_forecast_outcome``: :func:`training_energy_outcome`, the forecast against what
+  the training really cost.
 
 Importing this package does not import CodeCarbon; the first tracked phase or grid look-up does.
 """
@@ -64,32 +69,27 @@ from greennb.energy._session import (
 )
 from greennb.energy._totals import EnergyTotal, total_energy
 from greennb.energy._track import PhaseTracker, track
-from greennb.energy._training_forecast import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_FORECAST_AFTER,
-    DEFAULT_MIN_SECONDS,
-    STATUS_NOT_GIVEN,
+from greennb.energy._training_forecast import TrainingEnergyForecaster, fit_with_energy_forecast
+from greennb.energy._training_forecast_model import (
     TrainingEnergyForecast,
-    TrainingEnergyForecaster,
-    TrainingEnergyOutcome,
-    fit_with_energy_forecast,
     forecast_training_energy,
+)
+from greennb.energy._training_forecast_outcome import (
+    DEFAULT_FORECAST_AFTER,
+    TrainingEnergyOutcome,
     training_energy_outcome,
 )
 from greennb.energy._water import DEFAULT_WUE, WaterEstimate, water_footprint
 
 __all__ = [
-    "DEFAULT_BATCH_SIZE",
     "DEFAULT_COOLING_SHARE",
     "DEFAULT_COUNTRY",
     "DEFAULT_FORECAST_AFTER",
     "DEFAULT_GPU_EMBODIED_KG_CO2E",
-    "DEFAULT_MIN_SECONDS",
     "DEFAULT_PUE",
     "DEFAULT_WUE",
     "STATUS_ESTIMATED",
     "STATUS_MEASURED",
-    "STATUS_NOT_GIVEN",
     "STATUS_UNAVAILABLE",
     "EmbodiedEstimate",
     "EnergyResult",

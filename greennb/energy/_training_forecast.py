@@ -32,12 +32,6 @@ from greennb.energy._training_forecast_outcome import (
 from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 from greennb.models import EpochCallback
 
-# Transitional: greennb/energy/__init__.py still imports these three from here, but they are
-# greennb.evaluation's (which defines its own); delete them once that import drops them.
-DEFAULT_BATCH_SIZE = 1024
-DEFAULT_MIN_SECONDS = 1.0
-STATUS_NOT_GIVEN = "not given"
-
 EPOCH_OPEN_MSG = "epoch {epoch} is still being measured; end it before starting another."
 NO_EPOCH_MSG = "no epoch is being measured; call start_epoch() first."
 FORECAST_AFTER_MSG = (

@@ -319,8 +319,8 @@ def evaluate_variant(
         of theirs, and the total is None (``"unavailable"``) when any phase has no energy,
         as in a run record. None: ``"not given"``.
     sri_metric : str, optional
-        Metric of the SRI (see :data:`greennb.fairness.SRI_METRICS`); default ``"equal_opportunity"``
-        (TPR ratio) for classification and ``"mae"`` for regression.
+        Metric of the SRI (see :data:`greennb.fairness.SRI_METRICS`); default
+        ``"equal_opportunity"`` (TPR ratio) for classification and ``"mae"`` for regression.
     bar : float or str, default 0.8
         Compliance bar B of the SRI (the four-fifths rule by default).
     batch_size : int, default DEFAULT_BATCH_SIZE (1024)
