@@ -107,3 +107,38 @@ def _energy_result(energy_kwh, duration_s, *, phase="epoch", status="estimated")
 def energy_result():
     """Factory: an EnergyResult of known cost, ``energy_result(kwh, seconds, phase=, status=)``."""
     return _energy_result
+
+
+@pytest.fixture(scope="module")
+def hmda():
+    """The HMDA dataset and its default split (``random_state=0``): ``(data, split)``."""
+    import greennb as gnb
+
+    data = gnb.load_dataset("hmda")
+    return data, gnb.split_dataset(data, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def hmda_model(hmda):
+    """A small torch MLP (64, 32) fitted for 8 epochs on the HMDA training split (CPU)."""
+    import greennb as gnb
+
+    data, split = hmda
+    model = gnb.make_model(
+        "mlp", task="classification", hidden_layer_sizes=(64, 32), max_epochs=8, device="cpu"
+    )
+    return model.fit(split.X_train, split.y_train)
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    """Two groups whose scores differ: group 'b' is selected far less often. ``(X, y, group)``."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 600
+    group = rng.choice(np.array(["a", "b"]), size=n, p=[0.6, 0.4])
+    x = rng.normal(size=n) + np.where(group == "a", 0.8, -0.8)
+    X = np.column_stack([x, rng.normal(size=n)])
+    y = (x + 0.5 * rng.normal(size=n) > 0).astype(int)
+    return X, y, group

@@ -15,7 +15,6 @@ from typing import Any
 
 from greennb._validation import integer, is_integer
 from greennb.efficiency import torch_estimator
-from greennb.energy._facility import DEFAULT_PUE
 from greennb.energy._pricing import Pricing
 from greennb.energy._results import EnergyResult
 from greennb.energy._session import EnergySession, get_session
@@ -71,12 +70,9 @@ class TrainingEnergyForecaster(EpochCallback):
     warmup_epochs : int, optional
         w, first epochs left out of the per-epoch rate (see :class:`TrainingEnergyForecast`);
         default 1 when k ≥ 2, else 0.
-    country : str, optional
-        Grid for the CO2e; default the energy session's country.
-    pue : float, default DEFAULT_PUE (1.56)
-        Power usage effectiveness.
-    renewable_share : float, default 0.0
-        ε, renewable share of the electricity bought.
+    pricing : Pricing, optional
+        Grid, PUE and ε the CO2e is priced at; default the energy session's country, PUE 1.56
+        (``DEFAULT_PUE``) and no renewable purchase.
     session : EnergySession, optional
         Session to record into; default the process-wide one.
     phase : str, default "train"
@@ -96,9 +92,7 @@ class TrainingEnergyForecaster(EpochCallback):
         *,
         forecast_after: int = DEFAULT_FORECAST_AFTER,
         warmup_epochs: int | None = None,
-        country: str | None = None,
-        pue: float = DEFAULT_PUE,
-        renewable_share: float = 0.0,
+        pricing: Pricing | None = None,
         session: EnergySession | None = None,
         phase: str = "train",
     ) -> None:
@@ -109,14 +103,9 @@ class TrainingEnergyForecaster(EpochCallback):
             )
         self.forecast_after = int(forecast_after)
         self.warmup_epochs = warmup_epochs_of(warmup_epochs, self.forecast_after)
-        # Pricing checks pue, ε and the country now, not after the run.
-        pricing = Pricing(
-            country=country or (session or get_session()).country,
-            pue=pue,
-            renewable_share=renewable_share,
-        )
-        self.country, self.pue = pricing.country, pricing.pue
-        self.renewable_share = pricing.renewable_share
+        if pricing is None:  # the session's grid, the default PUE, no renewable purchase
+            pricing = Pricing(country=(session or get_session()).country)
+        self.pricing = pricing
         self.session, self.phase = session, phase
         self.epochs: list[EnergyResult] = []
         self.forecast: TrainingEnergyForecast | None = None
@@ -126,9 +115,7 @@ class TrainingEnergyForecaster(EpochCallback):
     def _settings(self) -> dict[str, Any]:
         return {
             "warmup_epochs": self.warmup_epochs,
-            "country": self.country,
-            "pue": self.pue,
-            "renewable_share": self.renewable_share,
+            "pricing": self.pricing,
         }
 
     def start_epoch(self) -> None:
@@ -221,9 +208,7 @@ def fit_with_energy_forecast(
     *,
     forecast_after: int = DEFAULT_FORECAST_AFTER,
     warmup_epochs: int | None = None,
-    country: str | None = None,
-    pue: float = DEFAULT_PUE,
-    renewable_share: float = 0.0,
+    pricing: Pricing | None = None,
     session: EnergySession | None = None,
     phase: str = "train",
     **fit_params: Any,
@@ -248,8 +233,8 @@ def fit_with_energy_forecast(
         k, the epochs the forecast is based on.
     warmup_epochs : int, optional
         w, first epochs left out of the per-epoch rate (default 1 when k ≥ 2).
-    country, pue, renewable_share
-        Pricing of the CO2e, as for :class:`TrainingEnergyForecaster`.
+    pricing : Pricing, optional
+        Grid, PUE and ε of the CO2e, as for :class:`TrainingEnergyForecaster`.
     session : EnergySession, optional
         Energy session; default the process-wide one. Do not call this inside a tracked
         block: nested phases are not measured separately.
@@ -275,9 +260,7 @@ def fit_with_energy_forecast(
         estimator.max_epochs,
         forecast_after=forecast_after,
         warmup_epochs=warmup_epochs,
-        country=country,
-        pue=pue,
-        renewable_share=renewable_share,
+        pricing=pricing,
         session=session,
         phase=phase,
     )

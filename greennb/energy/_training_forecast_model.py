@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from greennb._validation import integer, is_integer
-from greennb.energy._facility import DEFAULT_PUE
 from greennb.energy._pricing import Pricing
 from greennb.energy._results import EnergyResult
 from greennb.energy._totals import total_energy
@@ -128,9 +127,7 @@ def forecast_training_energy(
     *,
     planned_epochs: int,
     warmup_epochs: int | None = None,
-    country: str | None = None,
-    pue: float = DEFAULT_PUE,
-    renewable_share: float = 0.0,
+    pricing: Pricing | None = None,
 ) -> TrainingEnergyForecast:
     """Forecast the full run's energy, time and CO2e from its first measured epochs.
 
@@ -143,12 +140,9 @@ def forecast_training_energy(
     warmup_epochs : int, optional
         w, first epochs counted as they are and left out of the per-epoch rate
         (0 ≤ w < number measured); default 1 when at least 2 epochs are measured, else 0.
-    country : str, optional
-        Grid (3-letter ISO code); default :func:`greennb.energy.default_country`.
-    pue : float, default DEFAULT_PUE (1.56)
-        Power usage effectiveness applied to the forecast energy.
-    renewable_share : float, default 0.0
-        ε, renewable share of the electricity bought.
+    pricing : Pricing, optional
+        Grid, PUE and ε the forecast is priced at; default ``Pricing()`` (the default country,
+        PUE 1.56, ε = 0).
 
     Returns
     -------
@@ -166,7 +160,7 @@ def forecast_training_energy(
         raise InvalidValueError(TOO_FEW_EPOCHS_MSG.format(needed=1, got=0))
     planned = integer(planned_epochs, name="planned_epochs", minimum=len(epochs))
     warmup = warmup_epochs_of(warmup_epochs, len(epochs))
-    pricing = Pricing(country=country, pue=pue, renewable_share=renewable_share)
+    pricing = Pricing() if pricing is None else pricing
     status = total_energy(epochs).status
     warm_kwh = total_energy(epochs[:warmup]).energy_kwh if warmup else 0.0
     rate = total_energy(epochs[warmup:])

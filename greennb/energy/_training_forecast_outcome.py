@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greennb.energy._facility import DEFAULT_PUE
 from greennb.energy._pricing import Pricing
 from greennb.energy._results import EnergyResult
 from greennb.energy._totals import total_energy
@@ -150,9 +149,7 @@ def training_energy_outcome(
     planned_epochs: int,
     forecast_after: int = DEFAULT_FORECAST_AFTER,
     warmup_epochs: int | None = None,
-    country: str | None = None,
-    pue: float = DEFAULT_PUE,
-    renewable_share: float = 0.0,
+    pricing: Pricing | None = None,
 ) -> TrainingEnergyOutcome:
     """Compare the forecast from the first ``forecast_after`` epochs with the whole run.
 
@@ -166,8 +163,8 @@ def training_energy_outcome(
         k, the epochs the forecast uses.
     warmup_epochs : int, optional
         As for :func:`forecast_training_energy`.
-    country, pue, renewable_share
-        Pricing, as for :func:`forecast_training_energy`.
+    pricing : Pricing, optional
+        Grid, PUE and ε, as for :func:`forecast_training_energy`.
 
     Returns
     -------
@@ -175,8 +172,8 @@ def training_energy_outcome(
         Forecast, actual totals and relative errors (over the epochs that ran).
     """
     epochs = list(epochs)
-    pricing = Pricing(country=country, pue=pue, renewable_share=renewable_share)
-    settings = {"warmup_epochs": warmup_epochs, **pricing.to_dict()}
+    pricing = Pricing() if pricing is None else pricing
+    settings = {"warmup_epochs": warmup_epochs, "pricing": pricing}
     actual = total_energy(epochs)
     grams = pricing.emissions_g(actual.energy_kwh)
     forecast, errors = None, {"energy": None, "duration": None, "emissions": None}

@@ -30,10 +30,11 @@ from sklearn.metrics import accuracy_score, mean_absolute_error
 
 from greennb._json import json_number
 from greennb._validation import one_of
+from greennb.data import TASKS
 from greennb.errors import FairnessWarning, InvalidValueError
 from greennb.fairness._inputs import Prepared, group_label, plain, prepare
 from greennb.fairness._rates import balanced_accuracy, false_positive_rate, true_positive_rate
-from greennb.models import TASKS, mean_absolute_percentage_error
+from greennb.models import mean_absolute_percentage_error
 
 CLASSIFICATION_METRICS = (
     "accuracy",

@@ -18,11 +18,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from greennb._validation import one_of
+from greennb.data import TASKS
 from greennb.errors import InvalidValueError
 from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor
-
-TASKS = ("classification", "regression", "forecast")
-"""Tasks accepted by :func:`make_model`; ``"forecast"`` is regression on lagged features."""
 
 _ESTIMATORS = {
     "logistic": {"classification": lambda: LogisticRegression(max_iter=1000)},

@@ -6,7 +6,6 @@ import torch
 from sklearn.datasets import make_classification
 from torch import nn
 
-import greennb as gnb
 from greennb.efficiency import network_of
 from greennb.models import TorchMLPClassifier
 
@@ -32,21 +31,6 @@ def mlp(xy):
     return TorchMLPClassifier(
         hidden_layer_sizes=(32, 16), max_epochs=15, device="cpu", random_state=0
     ).fit(X, y)
-
-
-@pytest.fixture(scope="module")
-def hmda():
-    data = gnb.load_dataset("hmda")
-    return data, gnb.split_dataset(data, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def hmda_model(hmda):
-    data, split = hmda
-    model = gnb.make_model(
-        "mlp", task="classification", hidden_layer_sizes=(64, 32), max_epochs=8, device="cpu"
-    )
-    return model.fit(split.X_train, split.y_train)
 
 
 def _float_linears(model):

@@ -11,7 +11,7 @@ from sklearn.datasets import make_classification
 import greennb as gnb
 from greennb import energy as forecasting
 from greennb import plots
-from greennb.energy import grid_carbon_intensity
+from greennb.energy import Pricing, grid_carbon_intensity
 from greennb.models import EpochCallback, TorchMLPClassifier, TorchMLPRegressor
 
 
@@ -21,17 +21,11 @@ def xy():
     return X.astype(np.float32), y
 
 
-@pytest.fixture(scope="module")
-def hmda():
-    data = gnb.load_dataset("hmda")
-    return data, gnb.split_dataset(data, random_state=0)
-
-
 def test_forecast_of_a_synthetic_run_of_known_cost(energy_result):
     # Epoch 1 costs 3 Wh in 30 s (warm-up), every later epoch 1 Wh in 10 s.
     epochs = [energy_result(3e-3, 30.0)] + [energy_result(1e-3, 10.0) for _ in range(19)]
     forecast = forecasting.forecast_training_energy(
-        epochs[:2], planned_epochs=20, country="FRA", pue=1.5, renewable_share=0.25
+        epochs[:2], planned_epochs=20, pricing=Pricing(country="FRA", pue=1.5, renewable_share=0.25)
     )
     assert forecast.warmup_epochs == 1 and forecast.measured_epochs == 2
     assert forecast.energy_kwh == pytest.approx(3e-3 + 19 * 1e-3)
@@ -42,12 +36,16 @@ def test_forecast_of_a_synthetic_run_of_known_cost(energy_result):
     assert "Forecast after 2 of 20 epochs: 22 Wh" in forecast.summary()
     plain = forecasting.forecast_training_energy(epochs[:2], planned_epochs=20, warmup_epochs=0)
     assert plain.energy_kwh == pytest.approx(20 * 2e-3)  # carbontracker's plain mean
-    report = forecasting.training_energy_outcome(epochs, planned_epochs=20, country="FRA")
+    report = forecasting.training_energy_outcome(
+        epochs, planned_epochs=20, pricing=Pricing(country="FRA")
+    )
     assert report.energy_error == pytest.approx(0.0, abs=1e-12)
     assert report.actual_energy_kwh == pytest.approx(22e-3)
     # The later epochs turn out 10 % dearer than the second: the forecast is too low.
     dearer = epochs[:2] + [energy_result(1.1e-3, 11.0) for _ in range(18)]
-    report = forecasting.training_energy_outcome(dearer, planned_epochs=20, country="FRA")
+    report = forecasting.training_energy_outcome(
+        dearer, planned_epochs=20, pricing=Pricing(country="FRA")
+    )
     actual = 3e-3 + 1e-3 + 18 * 1.1e-3
     assert report.energy_error == pytest.approx((22e-3 - actual) / actual)
     assert report.duration_error == pytest.approx((220 - (40 + 18 * 11)) / (40 + 18 * 11))
@@ -57,8 +55,8 @@ def test_forecast_of_a_synthetic_run_of_known_cost(energy_result):
 def test_forecaster_with_a_fake_tracker_session(fake_session):
     energies = [4e-3, 2e-3, 2e-3, 2e-3, 3e-3]
     session = fake_session(energies, duration_s=lambda kwh: kwh * 1e4)
-    forecaster = forecasting.TrainingEnergyForecaster(5, session=session, pue=1.0)
-    assert forecaster.country == "FRA"  # the session's grid
+    forecaster = forecasting.TrainingEnergyForecaster(5, session=session)
+    assert forecaster.pricing == Pricing(country="FRA")  # the session's grid, default PUE and ε
     for index in range(5):
         with forecaster.epoch():
             pass
@@ -84,7 +82,9 @@ def test_fit_with_forecast_measures_every_epoch(fake_session, xy):
     X, y = xy
     model = TorchMLPClassifier(max_epochs=4, early_stopping=False, device="cpu", random_state=0)
     session = fake_session([1e-4] * 4)
-    report = forecasting.fit_with_energy_forecast(model, X, y, session=session, country="FRA")
+    report = forecasting.fit_with_energy_forecast(
+        model, X, y, session=session, pricing=Pricing(country="FRA")
+    )
     assert model.n_epochs_ == 4 and report.actual_epochs == 4
     assert [r.phase for r in report.epochs] == [f"train-epoch-{i}" for i in range(1, 5)]
     assert report.energy_error == pytest.approx(0.0, abs=1e-12)
@@ -110,15 +110,17 @@ def test_fit_with_forecast_and_early_stopping(fake_session, hmda):
 
 def test_forecast_bad_input(fake_session, energy_result):
     with pytest.raises(ValueError, match=r"forecast_after=0 must be an integer between 1 and"):
-        forecasting.TrainingEnergyForecaster(10, forecast_after=0, country="FRA")
+        forecasting.TrainingEnergyForecaster(10, forecast_after=0, pricing=Pricing(country="FRA"))
     with pytest.raises(ValueError, match=r"forecast_after=11 .*planned_epochs \(10\)"):
-        forecasting.TrainingEnergyForecaster(10, forecast_after=11, country="FRA")
+        forecasting.TrainingEnergyForecaster(10, forecast_after=11, pricing=Pricing(country="FRA"))
     with pytest.raises(ValueError, match="warmup_epochs must be an integer from 0 to"):
-        forecasting.TrainingEnergyForecaster(10, forecast_after=2, warmup_epochs=2, country="FRA")
+        forecasting.TrainingEnergyForecaster(
+            10, forecast_after=2, warmup_epochs=2, pricing=Pricing(country="FRA")
+        )
     with pytest.raises(ValueError, match="planned_epochs must be an integer >= 1"):
-        forecasting.TrainingEnergyForecaster(0, country="FRA")
+        forecasting.TrainingEnergyForecaster(0, pricing=Pricing(country="FRA"))
     with pytest.raises(ValueError, match="pue must be"):
-        forecasting.TrainingEnergyForecaster(10, country="FRA", pue=0.5)
+        forecasting.TrainingEnergyForecaster(10, pricing=Pricing(country="FRA", pue=0.5))
     with pytest.raises(ValueError, match="planned_epochs must be an integer >= 2"):
         forecasting.forecast_training_energy([energy_result(1, 1)] * 2, planned_epochs=1)
     with pytest.raises(ValueError, match="needs 1 measured epoch"):
@@ -139,7 +141,9 @@ def test_forecast_bad_input(fake_session, energy_result):
 
 def test_unavailable_epoch_energy_makes_the_energy_forecast_unavailable(energy_result):
     epochs = [energy_result(None, 1.0, status="unavailable"), energy_result(1e-3, 1.0)]
-    forecast = forecasting.forecast_training_energy(epochs, planned_epochs=4, country="FRA")
+    forecast = forecasting.forecast_training_energy(
+        epochs, planned_epochs=4, pricing=Pricing(country="FRA")
+    )
     assert forecast.energy_kwh is None and forecast.emissions_g is None
     assert forecast.duration_s == pytest.approx(4.0) and forecast.status == "unavailable"
 
@@ -155,7 +159,7 @@ class Recorder(EpochCallback):
 def test_the_forecaster_is_an_epoch_callback(fake_session, xy):
     X, y = xy
     forecaster = forecasting.TrainingEnergyForecaster(
-        3, session=fake_session([2e-4, 1e-4, 1e-4]), pue=1.0
+        3, session=fake_session([2e-4, 1e-4, 1e-4]), pricing=Pricing(country="FRA", pue=1.0)
     )
     params = dict(max_epochs=3, early_stopping=False, device="cpu", random_state=0)
     model = TorchMLPClassifier(**params, callbacks=[forecaster]).fit(X, y)

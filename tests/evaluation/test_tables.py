@@ -15,28 +15,6 @@ from greennb.evaluation import fairness_cost_table, models_table
 from greennb.fairness import mitigate, social_responsibility_index
 from greennb.runs import RunRecord
 
-
-def _selection_ratio(y_true, y_pred, groups, pos_label) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FairnessWarning)
-        sri = social_responsibility_index(
-            y_true, y_pred, groups, metric="demographic_parity", pos_label=pos_label
-        )
-    return sri.fairness_score
-
-
-@pytest.fixture(scope="module")
-def synthetic():
-    """Two groups whose scores differ: group 'b' is selected far less often."""
-    rng = np.random.default_rng(0)
-    n = 600
-    group = rng.choice(np.array(["a", "b"]), size=n, p=[0.6, 0.4])
-    x = rng.normal(size=n) + np.where(group == "a", 0.8, -0.8)
-    X = np.column_stack([x, rng.normal(size=n)])
-    y = (x + 0.5 * rng.normal(size=n) > 0).astype(int)
-    return X, y, group
-
-
 # --------------------------------------------------------------------------- cost table
 
 

@@ -6,7 +6,6 @@ import json
 import pandas as pd
 import pytest
 
-import greennb as gnb
 from greennb import efficiency, plots
 from greennb.energy import EnergySession, Pricing
 from greennb.evaluation import (
@@ -16,22 +15,6 @@ from greennb.evaluation import (
 )
 from greennb.models import estimate_flops
 from greennb.runs import RunRecord, read_metrics
-
-
-@pytest.fixture(scope="module")
-def hmda():
-    data = gnb.load_dataset("hmda")
-    return data, gnb.split_dataset(data, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def hmda_model(hmda):
-    data, split = hmda
-    model = gnb.make_model(
-        "mlp", task="classification", hidden_layer_sizes=(64, 32), max_epochs=8, device="cpu"
-    )
-    return model.fit(split.X_train, split.y_train)
-
 
 # --- Evaluation of a variant --------------------------------------------------------------------
 

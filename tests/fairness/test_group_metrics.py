@@ -13,7 +13,6 @@ from greennb.fairness import (
     GroupMetrics,
     group_metrics,
 )
-from greennb.models import mean_absolute_percentage_error
 
 # Regression: group "a" targets [10, 20] predicted [12, 20]: errors 2, 0 ->
 # MAE 1.0, MAPE (0.2 + 0) / 2 = 0.1. Group "b" targets [10, 40, 0] predicted
@@ -109,8 +108,3 @@ def test_group_metrics_rejects_unknown_task_and_metric():
         group_metrics([1, 0], [1, 0], ["a", "b"], task="clustering")
     with pytest.raises(ValueError, match="'mae'.*accuracy, selection_rate"):
         group_metrics([1, 0], [1, 0], ["a", "b"], metrics=["mae"])
-
-
-def test_mean_absolute_percentage_error_leaves_out_zero_targets():
-    assert mean_absolute_percentage_error([2.0, 4.0, 0.0], [1.0, 5.0, 3.0]) == 0.375
-    assert math.isnan(mean_absolute_percentage_error([0.0, 0.0], [1.0, 2.0]))

@@ -32,18 +32,6 @@ def _selection_ratio(y_true, y_pred, groups, pos_label) -> float:
 
 
 @pytest.fixture(scope="module")
-def synthetic():
-    """Two groups whose scores differ: group 'b' is selected far less often."""
-    rng = np.random.default_rng(0)
-    n = 600
-    group = rng.choice(np.array(["a", "b"]), size=n, p=[0.6, 0.4])
-    x = rng.normal(size=n) + np.where(group == "a", 0.8, -0.8)
-    X = np.column_stack([x, rng.normal(size=n)])
-    y = (x + 0.5 * rng.normal(size=n) > 0).astype(int)
-    return X, y, group
-
-
-@pytest.fixture(scope="module")
 def hmda():
     data = load_dataset("hmda")
     split = split_dataset(data, random_state=0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -88,14 +86,3 @@ EXPECTED_FAILED_CHECKS = {
 )
 def test_seasonal_naive_follows_the_scikit_learn_contract(estimator, check):
     check(estimator)
-
-
-# --------------------------------------------------------------------------- scores
-
-
-def test_forecast_metrics_by_hand():
-    scores = forecast_metrics([2.0, 4.0, 0.0], [1.0, 5.0, 3.0])
-    assert scores["mae"] == pytest.approx(5 / 3)
-    assert scores["rmse"] == pytest.approx(math.sqrt(11 / 3))
-    assert scores["mape"] == pytest.approx((1 / 2 + 1 / 4) / 2)  # the zero target is left out
-    assert scores["r2"] == pytest.approx(1 - 11 / 8)  # SS_res 11, SS_tot 8
