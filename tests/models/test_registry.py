@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from greennb.data import TASKS
 from greennb.models import (
     MODEL_NAMES,
-    TASKS,
     TorchMLPRegressor,
     list_models,
     make_model,
