@@ -30,7 +30,7 @@ Examples
 
 from greennb.data._builders import CHICAGO_NEIGHBOURHOODS
 from greennb.data._checks import UNKNOWN_CATEGORY, check_sensitive, check_target
-from greennb.data._dataset import TASKS, Dataset
+from greennb.data._dataset import TASKS, Dataset, favourable_or_positive
 from greennb.data._files import DATA_DIR_ENV, data_dir
 from greennb.data._forecast_setups import (
     FORECAST_SETUPS,
@@ -67,6 +67,7 @@ __all__ = [
     "check_target",
     "data_dir",
     "dataset_table",
+    "favourable_or_positive",
     "fetch_online_dataset",
     "forecast_setup",
     "lag_column_name",

@@ -197,3 +197,24 @@ def _validate_time_column(dataset: Dataset) -> None:
                 name=dataset.name, column=column, available=", ".join(map(str, frame.columns))
             )
         )
+
+
+def favourable_or_positive(dataset: Dataset) -> Any:
+    """Return the label whose rates fairness compares: the favourable outcome, if any.
+
+    The four-fifths rule compares rates of the outcome people want (an approved loan), which
+    is not always the class the model detects (a denial); without a favourable outcome, the
+    dataset's positive label.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        A classification dataset.
+
+    Returns
+    -------
+    object
+        ``dataset.favourable_label``, or ``dataset.positive_label`` when there is none.
+    """
+    favourable = dataset.favourable_label
+    return dataset.positive_label if favourable is None else favourable

@@ -4,7 +4,6 @@
   :class:`VariantEvaluation` (size, latency, energy per 1,000 predictions, quality, SRI);
 - :mod:`~greennb.evaluation._tables`: :func:`variant_table`, :func:`variant_group_table`,
   and over run-record model entries :func:`models_table`, :func:`fairness_cost_table`;
-- :mod:`~greennb.evaluation._quality`: :func:`task_quality`, :func:`favourable_or_positive`;
 - :mod:`~greennb.evaluation._demo`: :func:`run_demo`, the workflow of ``greennb demo``.
 """
 
@@ -15,7 +14,6 @@ from greennb.evaluation._demo import (
     DemoOutcome,
     run_demo,
 )
-from greennb.evaluation._quality import favourable_or_positive, task_quality
 from greennb.evaluation._tables import (
     fairness_cost_table,
     models_table,
@@ -36,15 +34,13 @@ __all__ = [
     "DEFAULT_DEMO_MODEL",
     "DEFAULT_MIN_SECONDS",
     "DEMO_SRI_METRIC",
-    "STATUS_NOT_GIVEN",
     "DemoOutcome",
+    "STATUS_NOT_GIVEN",
     "VariantEvaluation",
     "evaluate_variant",
     "fairness_cost_table",
-    "favourable_or_positive",
     "models_table",
     "run_demo",
-    "task_quality",
     "variant_group_table",
     "variant_table",
 ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from greennb.data import Dataset, load_dataset, split_dataset
+from greennb.data import Dataset, favourable_or_positive, load_dataset, split_dataset
 from greennb.energy import (
     EnergyResult,
     EnergyTotal,
@@ -31,9 +31,8 @@ from greennb.energy import (
     track,
 )
 from greennb.errors import InvalidTypeError
-from greennb.evaluation._quality import favourable_or_positive, task_quality
 from greennb.fairness import SRIResult, social_responsibility_index
-from greennb.models import make_model
+from greennb.models import make_model, task_quality
 
 DEFAULT_DEMO_DATASET = "hmda"
 DEFAULT_DEMO_MODEL = "logistic"

@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 
 from greennb._json import json_number, to_json_value
 from greennb._validation import integer, positive
-from greennb.data import Dataset, Split
+from greennb.data import Dataset, Split, favourable_or_positive
 from greennb.efficiency import (
     layer_shapes,
     model_size_bytes,
@@ -28,8 +28,8 @@ from greennb.efficiency import (
 )
 from greennb.energy import EnergyResult, EnergySession, total_energy, track
 from greennb.errors import InvalidTypeError
-from greennb.evaluation._quality import favourable_or_positive, task_quality
 from greennb.fairness import SRIResult, group_label, group_metrics, social_responsibility_index
+from greennb.models import task_quality
 
 #: Rows per batch when timing batch inference.
 DEFAULT_BATCH_SIZE = 1024

@@ -8,7 +8,9 @@
   :func:`train_epochs`, :func:`make_optimizer`, :func:`as_tensors`.
 * ``_network`` — :func:`build_mlp`; ``_devices`` — :func:`select_device` and friends.
 * ``_size`` — :func:`count_parameters`, :func:`estimate_flops`.
-* ``_seasonal_naive`` — :class:`SeasonalNaiveForecaster`; ``_quality`` — forecast metrics.
+* ``_seasonal_naive`` — :class:`SeasonalNaiveForecaster`.
+* ``_quality`` — task quality (:func:`task_quality`, :data:`QUALITY_BY_TASK`), the zero-safe
+  MAPE and forecast metrics.
 
 ``torch`` is imported only when a torch model is built, trained or inspected.
 """
@@ -22,8 +24,10 @@ from greennb.models._devices import (
 )
 from greennb.models._network import ACTIVATIONS, build_mlp
 from greennb.models._quality import (
+    QUALITY_BY_TASK,
     forecast_metrics,
     mean_absolute_percentage_error,
+    task_quality,
 )
 from greennb.models._registry import (
     CATEGORICAL_DTYPES,
@@ -47,6 +51,7 @@ __all__ = [
     "MODEL_NAMES",
     "NUMERIC_DTYPES",
     "ParameterCount",
+    "QUALITY_BY_TASK",
     "SeasonalNaiveForecaster",
     "TorchMLPClassifier",
     "TorchMLPRegressor",
@@ -63,5 +68,6 @@ __all__ = [
     "make_preprocessor",
     "mean_absolute_percentage_error",
     "select_device",
+    "task_quality",
     "train_epochs",
 ]

@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
+from sklearn.metrics import accuracy_score, mean_absolute_error, r2_score, root_mean_squared_error
+
+QUALITY_BY_TASK = {"classification": "accuracy", "regression": "mae", "forecast": "mae"}
+"""The quality metric each task is scored by: accuracy (fraction) or MAE (target unit)."""
 
 
 def forecast_metrics(y_true, y_pred) -> dict[str, float]:
@@ -72,3 +75,31 @@ def mean_absolute_percentage_error(y_true, y_pred) -> float:
     total = float(np.sum(errors[nonzero] / np.abs(truth[nonzero])))
     count = nonzero.sum()
     return float(total / count) if count else math.nan
+
+
+def task_quality(task: str, y_true, y_pred) -> dict[str, float]:
+    """Return the quality metric of a task (:data:`QUALITY_BY_TASK`): accuracy or MAE.
+
+    Parameters
+    ----------
+    task : str
+        ``"classification"``, or a regression task (``"regression"``, ``"forecast"``).
+    y_true, y_pred : array-like
+        Observed and predicted targets.
+
+    Returns
+    -------
+    dict of str to float
+        ``{"accuracy": ...}`` (fraction) or ``{"mae": ...}`` (target unit), from
+        scikit-learn.
+
+    Examples
+    --------
+    >>> task_quality("classification", [1, 0, 1, 1], [1, 0, 0, 1])
+    {'accuracy': 0.75}
+    >>> task_quality("forecast", [2.0, 4.0], [1.0, 5.0])
+    {'mae': 1.0}
+    """
+    if task == "classification":
+        return {"accuracy": float(accuracy_score(y_true, y_pred))}
+    return {"mae": float(mean_absolute_error(y_true, y_pred))}

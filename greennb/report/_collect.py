@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from greennb.models import QUALITY_BY_TASK
 from greennb.runs import list_runs, read_metrics
 
 #: Columns of :func:`collect_runs`, in order.
@@ -46,8 +47,6 @@ REPORT_COLUMNS = (
     "duration_s",
     "run_dir",
 )
-#: The quality metric reported per task, as the notebooks name it in ``quality``.
-QUALITY_BY_TASK = {"classification": "accuracy", "regression": "mae", "forecast": "mae"}
 #: Quality metrics that are fractions; any other is taken to be in the target's unit.
 FRACTION_METRICS = ("accuracy", "balanced_accuracy", "f1", "precision", "recall", "roc_auc", "r2")
 # Columns of REPORT_COLUMNS that are numbers (float, NaN where absent).

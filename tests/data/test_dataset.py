@@ -141,3 +141,14 @@ def test_dataset_is_frozen(tiny):
     with pytest.raises(AttributeError):
         tiny().target = "x"
     assert isinstance(tiny(), Dataset)
+
+
+def test_fairness_compares_the_favourable_outcome_else_the_positive_label():
+    import dataclasses
+
+    from greennb.data import favourable_or_positive, load_dataset
+
+    data = load_dataset("hmda")
+    assert favourable_or_positive(data) == "no"  # no denial, though "yes" is detected
+    without = dataclasses.replace(data, favourable_label=None)
+    assert favourable_or_positive(without) == data.positive_label
