@@ -218,3 +218,19 @@ def test_an_installed_wheel_lists_and_runs_a_case_outside_the_repository(wheel, 
     greennb_cli("run", "getting_started", "--no-progress")
     (record,) = (work / "papermill_runs" / "getting_started").glob("*/metrics.json")
     assert json.loads(record.read_text())["case"] == "getting_started"
+
+
+@pytest.mark.parametrize("name", sorted(set(FLOW) - {"cli"}))
+def test_every_subpackage_re_exports_a_sorted_documented_public_api(name):
+    import importlib
+    import re
+
+    package = importlib.import_module(f"greennb.{name}")
+    assert package.__doc__, f"greennb.{name} has no module docstring"
+    assert package.__all__ == sorted(set(package.__all__))
+    messages = [n for n in package.__all__ if re.search(r"_(MSG|ERROR|REASON)$", n)]
+    assert not messages, f"message constants stay in their private modules: {messages}"
+    for public in package.__all__:
+        value = getattr(package, public)
+        if callable(value):
+            assert value.__doc__, f"greennb.{name}.{public} has no docstring"

@@ -8,13 +8,10 @@ from pathlib import Path
 import greennb.energy as energy
 
 
-def test_all_names_are_importable_and_sorted_by_kind():
+def test_all_names_are_importable_and_sorted():
     for name in energy.__all__:
         assert hasattr(energy, name), name
-    constants = [n for n in energy.__all__ if n.isupper()]
-    classes = [n for n in energy.__all__ if not n.isupper() and n[0].isupper()]
-    functions = [n for n in energy.__all__ if n[0].islower()]
-    assert energy.__all__ == sorted(constants) + sorted(classes) + sorted(functions)
+    assert energy.__all__ == sorted(energy.__all__)
 
 
 def test_importing_energy_does_not_import_codecarbon():
