@@ -281,10 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "datasets":
             _print_table(dataset_table().drop(columns=["source"]))
         elif args.command == "countries":
-            table = list_countries()
-            needle = args.search.lower()
-            mask = table.apply(lambda row: needle in " ".join(map(str, row)).lower(), axis=1)
-            _print_table(table[mask])
+            _print_table(list_countries(search=args.search))
         elif args.command == "run":
             return _command_run(args)
         elif args.command == "list":

@@ -171,8 +171,14 @@ def grid_renewable_share(country: str) -> float:
     return renewable_share_of(country_record(country))
 
 
-def list_countries():
+def list_countries(search: str = ""):
     """List the countries for which CodeCarbon ships grid data.
+
+    Parameters
+    ----------
+    search : str, optional
+        Keep only the countries whose ISO code or name contains this text (case-insensitive);
+        empty keeps every country.
 
     Returns
     -------
@@ -180,6 +186,11 @@ def list_countries():
         One row per country, sorted by ``iso_code``, with columns ``iso_code``, ``name``,
         ``carbon_intensity`` (g CO2e/kWh), ``renewable_share`` (fraction of generation) and
         ``year`` (year of the energy-mix record).
+
+    Examples
+    --------
+    >>> list(list_countries(search="fra")["iso_code"])
+    ['FRA']
     """
     import pandas as pd
 
@@ -193,4 +204,10 @@ def list_countries():
         }
         for iso, record in _energy_mix().items()
     ]
-    return pd.DataFrame(rows).sort_values("iso_code", ignore_index=True)
+    table = pd.DataFrame(rows).sort_values("iso_code", ignore_index=True)
+    needle = str(search).lower()
+    if needle:
+        found = table["iso_code"].str.lower().str.contains(needle, regex=False)
+        found |= table["name"].str.lower().str.contains(needle, regex=False)
+        table = table[found].reset_index(drop=True)
+    return table

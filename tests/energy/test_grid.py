@@ -81,3 +81,13 @@ def test_default_country(monkeypatch):
     monkeypatch.setenv("GREENNB_COUNTRY", "XX")
     with pytest.raises(InvalidValueError, match=r"GREENNB_COUNTRY='XX'.*Unknown country code 'XX'"):
         default_country()
+
+
+def test_list_countries_search_matches_code_or_name_case_insensitively():
+    from greennb.energy import list_countries
+
+    everything = list_countries()
+    assert list(list_countries(search="DEU")["name"]) == ["Germany"]
+    assert list(list_countries(search="germ")["iso_code"]) == ["DEU"]
+    assert list_countries(search="").equals(everything)
+    assert list_countries(search="no such country").empty
