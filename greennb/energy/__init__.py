@@ -18,6 +18,7 @@ What lives where:
   :func:`grid_renewable_share`, :func:`list_countries`, :func:`default_country`;
 - ``_carbon``: :func:`carbon_emissions` (``C = E_total × CI × (1 − ε)``),
   :func:`carbon_scenarios`;
+- ``_interval``: :class:`EnergyInterval`, an energy with its low–high interval;
 - ``_pricing``: :class:`Pricing`, one (country, PUE, ε) to price energy with;
 - ``_water`` and ``_embodied``: :func:`water_footprint`, :func:`embodied_emissions`, estimates;
 - ``_training_forecast_model``: :func:`forecast_training_energy`, the forecast of a whole
@@ -49,6 +50,7 @@ from greennb.energy._grid import (
     grid_renewable_share,
     list_countries,
 )
+from greennb.energy._interval import EnergyInterval
 from greennb.energy._magic import load_ipython_extension
 from greennb.energy._pricing import Pricing
 from greennb.energy._results import (
@@ -89,6 +91,7 @@ __all__ = [
     "DEFAULT_PUE",
     "DEFAULT_WUE",
     "EmbodiedEstimate",
+    "EnergyInterval",
     "EnergyResult",
     "EnergySession",
     "EnergyTotal",
