@@ -29,7 +29,7 @@ def test_sums_add_lows_and_highs():
 
 def test_overlap():
     a = EnergyInterval(1.0, 0.7, 1.3)
-    assert a.overlaps(EnergyInterval(1.2, 1.25, 1.5))
+    assert a.overlaps(EnergyInterval(1.4, 1.25, 1.5))
     assert not a.overlaps(EnergyInterval(2.0, 1.4, 2.6))
 
 
