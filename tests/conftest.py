@@ -142,3 +142,33 @@ def synthetic():
     X = np.column_stack([x, rng.normal(size=n)])
     y = (x + 0.5 * rng.normal(size=n) > 0).astype(int)
     return X, y, group
+
+
+#: Phrases that use the word "measured" without calling a figure measured.
+HONEST_MEASURED_PHRASES = (
+    "measured or estimated",
+    "measured/estimated",
+    "not measured",
+    "measured where the machine exposes",
+    "measured from hardware counters where",
+)
+
+
+def _measured_claims(text: str) -> list[str]:
+    """Return each place in ``text`` that calls something "measured" outside the honest phrases."""
+    import re
+
+    cleaned = text.lower()
+    for phrase in HONEST_MEASURED_PHRASES:
+        cleaned = cleaned.replace(phrase, " ")
+    return [m.group(0) for m in re.finditer(r".{0,40}\bmeasured\b.{0,40}", cleaned)]
+
+
+@pytest.fixture
+def measured_claims():
+    """Function: the places in a text that call a figure "measured" (see HONEST_MEASURED_PHRASES).
+
+    On a machine without RAPL, NVML or a stated power, no energy can be measured, so an
+    executed notebook or a report that says "measured" there mislabels an estimate.
+    """
+    return _measured_claims

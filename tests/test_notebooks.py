@@ -72,6 +72,18 @@ def _check_model(model: dict, cpu_only: bool) -> None:
     assert carbon["total_kwh"] >= model["energy_total"]["energy_kwh"], (name, carbon)
 
 
+def _output_text(notebook: Path) -> str:
+    """Every text output of an executed notebook (streams, text/plain, text/html), joined."""
+    texts = []
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            texts.append("".join(output.get("text", "")))
+            for kind, value in output.get("data", {}).items():
+                if kind.startswith("text/"):
+                    texts.append("".join(value))
+    return "\n".join(texts)
+
+
 def _parameters_source(case: str) -> str:
     notebook = json.loads(notebook_path(case).read_text(encoding="utf-8"))
     (cell,) = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
@@ -101,7 +113,7 @@ def test_every_parameter_is_visible_to_papermill(case, monkeypatch):
 
 @pytest.mark.parametrize("case", _repository_cases())
 def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
-    case, tmp_path, monkeypatch, cpu_only
+    case, tmp_path, monkeypatch, cpu_only, measured_claims
 ):
     monkeypatch.setenv(NOTEBOOKS_DIR_ENV, str(NOTEBOOKS))
     result = run_case(
@@ -119,3 +131,6 @@ def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
     recorded = {k: v for k, v in metrics["parameters"].items() if k != "run_dir"}
     assert recorded == params == result.parameters
     assert any(p.name.startswith("emissions") for p in result.path.glob("*.csv"))
+    if cpu_only:  # nothing can be measured here: no output may call a figure "measured"
+        (executed,) = result.path.glob("*.ipynb")
+        assert measured_claims(_output_text(executed)) == []

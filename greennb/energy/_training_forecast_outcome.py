@@ -91,7 +91,7 @@ class TrainingEnergyOutcome:
             Columns ``epoch`` (1-based), ``energy_wh``, ``duration_s``,
             ``cumulative_energy_wh``, ``cumulative_duration_s``, ``forecast_energy_wh``
             (cumulative forecast, see :class:`TrainingEnergyForecast`; NaN without a forecast) and
-            ``measured_for_forecast``
+            ``used_for_forecast``
             (whether the epoch was one the forecast used).
         """
         energy = pd.to_numeric(
@@ -102,13 +102,14 @@ class TrainingEnergyOutcome:
                 "epoch": np.arange(1, len(self.epochs) + 1),
                 "energy_wh": 1000 * energy,
                 "duration_s": [r.duration_s for r in self.epochs],
+                "status": [r.status for r in self.epochs],
             }
         )
         table["cumulative_energy_wh"] = table["energy_wh"].cumsum()
         table["cumulative_duration_s"] = table["duration_s"].cumsum()
         table["forecast_energy_wh"] = [self._forecast_wh(epoch, table) for epoch in table["epoch"]]
         k = 0 if self.forecast is None else self.forecast.measured_epochs
-        table["measured_for_forecast"] = table["epoch"] <= k
+        table["used_for_forecast"] = table["epoch"] <= k
         return table
 
     def _forecast_wh(self, epoch: int, table: pd.DataFrame) -> float:

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from greennb.energy import worst_status
 from greennb.errors import InvalidValueError
 from greennb.plots._axes import _axes, _require
 
@@ -72,29 +73,34 @@ def forecast_vs_actual(
 def training_energy_curve(
     table: pd.DataFrame, *, planned_epochs: int | None = None, ax: plt.Axes | None = None
 ) -> plt.Axes:
-    """Cumulative training energy per epoch: measured, and forecast from the first epochs.
+    """Cumulative training energy per epoch: as tracked, and forecast from the first epochs.
+
+    The tracked line is labelled with the epochs' worst status (``measured`` only when every
+    epoch was read from hardware counters; ``estimated`` on machines without them).
 
     Parameters
     ----------
     table : pandas.DataFrame
         As returned by :meth:`greennb.energy.TrainingEnergyOutcome.epoch_table` (columns
         ``epoch``, ``cumulative_energy_wh``, ``forecast_energy_wh``,
-        ``measured_for_forecast``).
+        ``used_for_forecast``, and ``status``; a table without ``status`` is labelled
+        ``"tracked"``).
     planned_epochs : int, optional
         Draw a vertical line at the planned end of the run.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
     """
-    needed = ["epoch", "cumulative_energy_wh", "forecast_energy_wh", "measured_for_forecast"]
+    needed = ["epoch", "cumulative_energy_wh", "forecast_energy_wh", "used_for_forecast"]
     _require(table, needed, "training_energy_curve")
     ax = _axes(ax)
+    status = worst_status(list(table["status"])) if "status" in table else "tracked"
     sns.lineplot(
-        data=table, x="epoch", y="cumulative_energy_wh", marker="o", label="measured", ax=ax
+        data=table, x="epoch", y="cumulative_energy_wh", marker="o", label=status, ax=ax
     )
     sns.lineplot(
         data=table, x="epoch", y="forecast_energy_wh", linestyle="--", label="forecast", ax=ax
     )
-    k = int(table["measured_for_forecast"].sum())
+    k = int(table["used_for_forecast"].sum())
     if k:
         ax.axvline(k, color="grey", linestyle=":", label=f"forecast made (epoch {k})")
     if planned_epochs is not None:
@@ -103,6 +109,6 @@ def training_energy_curve(
     ax.set(
         xlabel="epoch",
         ylabel="cumulative computation energy (Wh)",
-        title=f"Training energy: measured vs forecast after {k} epoch(s)",
+        title=f"Training energy ({status}) vs forecast after {k} epoch(s)",
     )
     return ax

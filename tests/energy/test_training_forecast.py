@@ -70,7 +70,7 @@ def test_forecaster_with_a_fake_tracker_session(fake_session):
     table = report.epoch_table()
     assert list(table["cumulative_energy_wh"]) == pytest.approx([4, 6, 8, 10, 13])
     assert list(table["forecast_energy_wh"]) == pytest.approx([4, 6, 8, 10, 12])
-    assert list(table["measured_for_forecast"]) == [True, True, False, False, False]
+    assert list(table["used_for_forecast"]) == [True, True, False, False, False]
     json.dumps(report.to_dict(), allow_nan=False)
     assert "energy -7.7%" in report.summary()
     ax = plots.training_energy_curve(table, planned_epochs=5)

@@ -21,13 +21,18 @@ def test_training_energy_curve_marks_the_forecast_and_the_planned_end():
             "epoch": [1, 2, 3],
             "cumulative_energy_wh": [1.0, 2.0, 3.0],
             "forecast_energy_wh": [1.0, 2.1, 3.2],
-            "measured_for_forecast": [True, True, False],
+            "used_for_forecast": [True, True, False],
         }
     )
     ax = plots.training_energy_curve(table, planned_epochs=5)
     labels = {text.get_text() for text in ax.get_legend().get_texts()}
-    assert {"measured", "forecast", "forecast made (epoch 2)", "planned end"} <= labels
+    assert {"tracked", "forecast", "forecast made (epoch 2)", "planned end"} <= labels
     assert ax.get_ylabel() == "cumulative computation energy (Wh)"
-    assert ax.get_title() == "Training energy: measured vs forecast after 2 epoch(s)"
+    assert ax.get_title() == "Training energy (tracked) vs forecast after 2 epoch(s)"
+    # An estimated epoch makes the whole line estimated: never "measured" for an estimate.
+    table["status"] = ["measured", "estimated", "measured"]
+    ax = plots.training_energy_curve(table)
+    assert "estimated" in {text.get_text() for text in ax.get_legend().get_texts()}
+    assert ax.get_title() == "Training energy (estimated) vs forecast after 2 epoch(s)"
     with pytest.raises(ValueError, match="training_energy_curve needs the columns"):
         plots.training_energy_curve(table.drop(columns="epoch"))

@@ -21,7 +21,9 @@ def test_an_empty_store_is_a_clear_message(tmp_path):
     assert not (tmp_path / "report").exists()
 
 
-def test_write_report_writes_csv_markdown_and_html_with_plots(store, table, tmp_path):
+def test_write_report_writes_csv_markdown_and_html_with_plots(
+    store, table, tmp_path, measured_claims
+):
     out = report.write_report(store[0], tmp_path / "out")
     assert out == tmp_path / "out"
     csv = pd.read_csv(out / "report.csv")
@@ -38,6 +40,8 @@ def test_write_report_writes_csv_markdown_and_html_with_plots(store, table, tmp_
     assert len(images) == 2
     assert all(base64.b64decode(image).startswith(PNG_MAGIC) for image in images)
     assert "estimated" in html and "single-group" in html
+    assert "measured" not in set(table["energy_status"])  # so nothing may read "measured"
+    assert measured_claims(markdown) == [] and measured_claims(html) == []
     for name in ("tradeoff.png", "footprint.png"):
         assert (out / name).read_bytes().startswith(PNG_MAGIC)
 
