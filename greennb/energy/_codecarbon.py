@@ -24,10 +24,14 @@ that reason. How it wraps CodeCarbon, and why:
   thread) and closes each phase with one more reading. ``measure_power_secs`` is passed on but
   only sets the interval of CodeCarbon's periodic scheduler, which greennb never starts (it
   records phases only), so it has no effect on the figures.
-* CodeCarbon does not record whether CPU power came from RAPL or from its CPU-load × TDP
-  model: :func:`component_sources` reads that from the tracker's hardware objects. The CPU is
-  *estimated* on machines without RAPL, such as most VMs; RAM is always estimated (CodeCarbon's
-  RAM power model); NVIDIA GPUs are measured through NVML.
+* CodeCarbon does not record whether CPU power came from RAPL or from its CPU-load model:
+  :mod:`greennb.energy._hardware` reads that, with the numbers each model used, from the
+  tracker's hardware objects. The CPU is *estimated* on machines without RAPL, such as most
+  VMs; RAM is always estimated (CodeCarbon's RAM power model); NVIDIA GPUs are measured
+  through NVML.
+* Hardware the user states (``configure(cpu_power_w=..., ram_power_w=...)``) is passed as
+  CodeCarbon's ``force_cpu_power`` (the TDP of its load model; CodeCarbon then skips RAPL) and
+  ``force_ram_power`` (a constant RAM power).
 
 CodeCarbon itself is imported only when the first tracker is built.
 """
@@ -39,14 +43,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from greennb.energy._results import (
-    ABSENT,
-    ESTIMATED,
-    MEASURED,
-    STATUS_ESTIMATED,
-    STATUS_MEASURED,
-    UNKNOWN,
-)
+from greennb.energy._hardware import BYTES_PER_GIB
 
 #: CodeCarbon's tracking mode: the whole machine (see the module docstring).
 TRACKING_MODE = "machine"
@@ -68,9 +65,7 @@ HALF_BUILT_REASON = (
 )
 INVALID_DATA_REASON = "codecarbon returned unusable energy data: {detail}"
 
-#: What is known of the components and the hardware before a tracker has been read.
-COMPONENTS = ("cpu", "gpu", "ram")
-UNKNOWN_SOURCES = {name: ("unknown", UNKNOWN) for name in COMPONENTS}
+#: What is known of the hardware before a tracker has been read.
 NO_HARDWARE = {"cpu_model": "", "gpu_model": "", "gpu_count": 0, "ram_total_gb": None}
 
 
@@ -91,7 +86,14 @@ def offline_tracker(**settings: Any) -> Any:
     return OfflineEmissionsTracker(output_methods=[OutputMethod.CSV], **settings)
 
 
-def tracker_settings(*, country: str, output_dir: Path, measure_power_secs: float) -> dict:
+def tracker_settings(
+    *,
+    country: str,
+    output_dir: Path,
+    measure_power_secs: float,
+    cpu_power_w: float | None = None,
+    ram_power_w: float | None = None,
+) -> dict:
     """Return the keyword arguments of the tracker (see the module docstring for each choice).
 
     Parameters
@@ -102,6 +104,9 @@ def tracker_settings(*, country: str, output_dir: Path, measure_power_secs: floa
         Folder for CodeCarbon's CSV files.
     measure_power_secs : float
         Interval of CodeCarbon's periodic scheduler (s).
+    cpu_power_w, ram_power_w : float, optional
+        CPU power (W, the TDP of CodeCarbon's load model) and RAM power (W, constant) the user
+        stated; None lets CodeCarbon detect or model them.
 
     Returns
     -------
@@ -124,6 +129,8 @@ def tracker_settings(*, country: str, output_dir: Path, measure_power_secs: floa
         "cloud_provider": None,
         "cloud_region": None,
         "force_carbon_intensity_g_co2e_kwh": None,
+        "force_cpu_power": cpu_power_w,
+        "force_ram_power": ram_power_w,
     }
 
 
@@ -210,89 +217,26 @@ def task_energy(data: Any) -> tuple[tuple[float, float, float, float] | None, st
     return (cpu, gpu, ram, duration), None
 
 
-# --- Reading CodeCarbon's hardware objects --------------------------------------------------
-
-_CPU_MODES = {
-    "intel_rapl": ("RAPL energy counters", MEASURED),
-    "windows_emi": ("Windows Energy Meter Interface (RAPL)", MEASURED),
-    "intel_power_gadget": ("Intel Power Gadget", MEASURED),
-}
-_GPU_VENDORS = {"NvidiaGPUDevice": "NVML", "AMDGPUDevice": "AMD SMI"}
-
-
-def _describe_hardware(item: Any) -> tuple[str, str, str]:
-    """Return (component, source, flag) for one CodeCarbon hardware object."""
-    kind = type(item).__name__
-    if kind == "CPU":
-        mode = getattr(item, "_mode", None)
-        tdp = getattr(item, "_tdp", None)
-        if mode in _CPU_MODES:
-            return ("cpu", *_CPU_MODES[mode])
-        if mode == "cpu_load":
-            return "cpu", f"CodeCarbon CPU-load model ({tdp} W TDP x load)", ESTIMATED
-        if mode == "constant":
-            return "cpu", f"CodeCarbon TDP constant (50% of {tdp} W)", ESTIMATED
-        return "cpu", f"unrecognised CodeCarbon CPU mode {mode!r}", UNKNOWN
-    if kind == "GPU":
-        devices = getattr(getattr(item, "devices", None), "devices", [])
-        vendors = sorted({_GPU_VENDORS.get(type(d).__name__, type(d).__name__) for d in devices})
-        return "gpu", " + ".join(vendors) or "GPU library", MEASURED
-    if kind == "RAM":
-        forced = getattr(item, "_force_ram_power", None)
-        if forced is not None:
-            return "ram", f"user-given constant ({forced} W)", ESTIMATED
-        return "ram", "CodeCarbon RAM power model (W per DIMM)", ESTIMATED
-    if kind in ("AppleSiliconChip", "Raspberry"):
-        part = str(getattr(item, "chip_part", "")).lower()
-        component = "cpu" if part in ("cpu", "processor") else part
-        source = "Apple powermetrics" if kind == "AppleSiliconChip" else "Raspberry Pi PMIC"
-        return component, source, MEASURED
-    return "unknown", kind, UNKNOWN
-
-
-def component_sources(tracker: Any) -> dict[str, tuple[str, str]]:
-    """Return {component: (source, flag)} for cpu, gpu and ram of a CodeCarbon tracker.
-
-    CodeCarbon does not record whether a component's power was measured or modelled; its
-    hardware objects do. This reads private attributes of codecarbon 3.x (``tracker._hardware``,
-    ``CPU._mode``, ``CPU._tdp``, ``RAM._force_ram_power``, ``GPU.devices``) and nothing else
-    does, so a CodeCarbon upgrade can only break this function; it then answers "unknown".
-    """
-    sources = {**UNKNOWN_SOURCES, "gpu": ("no GPU detected", ABSENT)}
-    try:
-        hardware = list(tracker._hardware)
-    except Exception:  # any failure means "we cannot tell"
-        return dict(UNKNOWN_SOURCES)
-    for item in hardware:
-        try:
-            component, source, flag = _describe_hardware(item)
-        except Exception:
-            continue
-        if component in sources:
-            sources[component] = (source, flag)
-    return sources
+# --- Reading what CodeCarbon detected --------------------------------------------------------
 
 
 def detected_hardware(tracker: Any) -> dict[str, Any]:
-    """Return cpu_model, gpu_model, gpu_count and ram_total_gb as CodeCarbon detected them."""
+    """Return what CodeCarbon detected: models, counts and memory (GB = 1e9 bytes, and GiB).
+
+    CodeCarbon's ``ram_total_size`` is ``psutil`` bytes / 2³⁰ (GiB, which it calls GB):
+    ``ram_total_gib`` keeps it, ``ram_total_gb`` converts it to GB.
+    """
     try:
         info = tracker.get_detected_hardware()
     except Exception:
         info = {}
-    ram = info.get("ram_total_size")
+    gib = info.get("ram_total_size")
     return {
         "cpu_model": str(info.get("cpu_model") or ""),
         "gpu_model": str(info.get("gpu_model") or ""),
         "gpu_count": int(info.get("gpu_count") or 0),
-        "ram_total_gb": float(ram) if ram is not None else None,
+        "ram_total_gb": float(gib) * BYTES_PER_GIB / 1e9 if gib is not None else None,
+        "ram_total_gib": float(gib) if gib is not None else None,
+        "cpu_count": int(info.get("cpu_count") or 0),
+        "cpu_physical_count": int(info.get("cpu_physical_count") or 1),
     }
-
-
-def overall_status(sources: dict[str, tuple[str, str]]) -> tuple[str, str]:
-    """Return (status, reason) from the per-component flags: measured only if all present are."""
-    present = {name: pair for name, pair in sources.items() if pair[1] != ABSENT}
-    parts = [f"{name.upper()} {flag}: {source}" for name, (source, flag) in present.items()]
-    parts += [f"{name.upper()} absent" for name, pair in sources.items() if pair[1] == ABSENT]
-    if present and all(flag == MEASURED for _, flag in present.values()):
-        return STATUS_MEASURED, "; ".join(parts)
-    return STATUS_ESTIMATED, "; ".join(parts)

@@ -8,28 +8,36 @@ Every energy figure carries a status saying how far it can be trusted:
 * ``"unavailable"``: no energy figure could be obtained; the result's ``reason`` says why.
 
 Per component (CPU, GPU, RAM) a flag says the same, plus ``"absent"`` (no such device) and
-``"unknown"``. Machine energy includes idle power; :func:`dynamic_energy` removes it.
+``"unknown"``; a method sentence and its parameters say how (:mod:`greennb.energy._hardware`),
+and an :class:`~greennb.energy.EnergyInterval` says how wrong the figure may be
+(:data:`greennb.energy._methods.ERROR_RANGES`). The total's interval is the sum of the
+components' intervals. Machine energy includes idle power and other processes' work: the
+``attribution`` says whether the figure is machine-wide on a quiet machine or not attributable
+(machine shared); :func:`dynamic_energy` removes the idle power.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from greennb._validation import non_negative
+from greennb.energy._interval import EnergyInterval
+from greennb.energy._methods import ABSENT, ERROR_RANGES, ESTIMATED, MEASURED, UNKNOWN
 
 STATUS_MEASURED = "measured"
 STATUS_ESTIMATED = "estimated"
 STATUS_UNAVAILABLE = "unavailable"
 
-# Per-component flags: how CodeCarbon obtained the component's power.
-MEASURED = "measured"
-ESTIMATED = "estimated"
-ABSENT = "absent"
-UNKNOWN = "unknown"
 
+#: Attribution of a figure when the phase's CPU use was not sampled.
+ATTRIBUTION_UNKNOWN = "unknown: the phase's CPU use was not sampled"
+#: Attribution of CodeCarbon's machine-mode figure on a machine no other process used.
+MACHINE_WIDE = "machine-wide"
+#: Prefix of the attribution of a figure on a shared machine.
+MACHINE_SHARED = "machine shared: not attributable"
 #: Joules per kWh, to convert between W·s and kWh.
 JOULES_PER_KWH = 3.6e6
 
@@ -67,7 +75,8 @@ class EnergyResult:
     carbon_intensity_g_per_kwh : float or None
         Grid carbon intensity used (g CO2e/kWh).
     cpu_source, gpu_source, ram_source : str
-        How CodeCarbon obtained each component's power, e.g. ``"RAPL energy counters"``.
+        Short name of each component's source, e.g. ``"RAPL energy counters"``,
+        ``"CodeCarbon CPU-load model"``.
     cpu_flag, gpu_flag, ram_flag : str
         ``"measured"``, ``"estimated"``, ``"absent"`` (no such device) or ``"unknown"``.
     cpu_model, gpu_model : str
@@ -75,7 +84,7 @@ class EnergyResult:
     gpu_count : int
         Number of GPUs tracked.
     ram_total_gb : float or None
-        Total RAM of the machine (GB).
+        Total RAM of the machine (GB = 1e9 bytes; CodeCarbon's own figure is in GiB).
     tracking_mode : str
         CodeCarbon tracking mode (``"machine"``).
     idle_power_w : float or None
@@ -87,6 +96,29 @@ class EnergyResult:
         Why ``dynamic_energy_kwh`` is None, or how it was computed.
     started_at : str
         UTC start time, ISO 8601.
+    cpu_method, gpu_method, ram_method : str
+        How each component's energy was obtained, e.g. ``"measured: RAPL"``, ``"estimated:
+        CodeCarbon does not know the CPU model ...; it assumes 4 W per thread × 2 threads =
+        8 W of TDP, P = 8 W × (0.1 + 0.9 · load³)"``, ``"stated by user: <source>; ..."``.
+    cpu_parameters, gpu_parameters, ram_parameters : dict
+        The numbers each method used (W, GiB, counts) and its ``error_range``.
+    cpu_interval, gpu_interval, ram_interval, interval : EnergyInterval or None
+        Each component's energy and the total ``energy_kwh`` with the interval its method's
+        cited error allows (kWh); None when unavailable. An absent component is exactly 0.
+    attribution : str
+        ``"machine-wide"`` (CodeCarbon's machine mode on a machine no other process used
+        noticeably), ``"machine shared: not attributable: <reason>"``, or ``"unknown: ..."``.
+    attribution_reason : str
+        The numbers behind the attribution (other processes' CPU time, load average).
+    usage : dict or None
+        The phase's CPU time and memory (:class:`greennb.energy.Usage`), when sampled.
+    independent : dict or None
+        The independent estimate from this process's CPU time and memory
+        (:class:`greennb.energy.IndependentEstimate`), when computed.
+    estimate_ratio : float or None
+        CodeCarbon's central figure over the independent one's.
+    estimates_overlap : bool or None
+        Whether the two estimates' intervals overlap.
     """
 
     phase: str
@@ -115,6 +147,55 @@ class EnergyResult:
     dynamic_energy_kwh: float | None
     dynamic_reason: str
     started_at: str
+    cpu_method: str = ""
+    gpu_method: str = ""
+    ram_method: str = ""
+    cpu_parameters: dict[str, Any] = field(default_factory=dict)
+    gpu_parameters: dict[str, Any] = field(default_factory=dict)
+    ram_parameters: dict[str, Any] = field(default_factory=dict)
+    cpu_interval: EnergyInterval | None = None
+    gpu_interval: EnergyInterval | None = None
+    ram_interval: EnergyInterval | None = None
+    interval: EnergyInterval | None = None
+    attribution: str = ATTRIBUTION_UNKNOWN
+    attribution_reason: str = ""
+    usage: dict[str, Any] | None = None
+    independent: dict[str, Any] | None = None
+    estimate_ratio: float | None = None
+    estimates_overlap: bool | None = None
+
+    def __post_init__(self) -> None:
+        # A result built without methods or intervals (older code, tests) still says how it
+        # was obtained: its flag and source, with the widest error range of an unknown method.
+        widest = ERROR_RANGES[UNKNOWN]
+        for name in ("cpu_interval", "gpu_interval", "ram_interval", "interval"):
+            value = getattr(self, name)
+            if isinstance(value, Mapping):  # from to_dict(): rebuild the interval
+                object.__setattr__(self, name, EnergyInterval(**value))
+        for part in ("cpu", "gpu", "ram"):
+            energy, flag = getattr(self, f"{part}_energy_kwh"), getattr(self, f"{part}_flag")
+            if energy is None:
+                continue
+            if not getattr(self, f"{part}_method"):
+                label = flag if flag in (MEASURED, ESTIMATED, ABSENT) else UNKNOWN
+                source = getattr(self, f"{part}_source") or "no method recorded"
+                object.__setattr__(self, f"{part}_method", f"{label}: {source}")
+            if getattr(self, f"{part}_interval") is None:
+                interval = (
+                    EnergyInterval.exact(energy)
+                    if flag == ABSENT
+                    else EnergyInterval.from_relative(energy, low=widest.low, high=widest.high)
+                )
+                object.__setattr__(self, f"{part}_interval", interval)
+        if self.energy_kwh is not None and self.interval is None:
+            parts = [self.cpu_interval, self.gpu_interval, self.ram_interval]
+            if all(p is not None for p in parts):
+                total = parts[0] + parts[1] + parts[2]
+            else:
+                total = EnergyInterval.from_relative(
+                    self.energy_kwh, low=widest.low, high=widest.high
+                )
+            object.__setattr__(self, "interval", total)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-ready dict (energies in kWh, emissions in kg CO2e)."""
@@ -125,10 +206,10 @@ class EnergyResult:
         head = f"[greennb] {self.phase}: {self.duration_s:.2f} s"
         if self.energy_kwh is None:
             return f"{head}, energy {self.status}: {self.reason}"
-        line = (
-            f"{head}, {self.energy_kwh * 1000:.4g} Wh {self.status} "
-            f"(CPU {self.cpu_flag}, GPU {self.gpu_flag}, RAM {self.ram_flag})"
-        )
+        line = f"{head}, {self.energy_kwh * 1000:.4g} Wh {self.status}"
+        if self.interval is not None:
+            line += f" [{self.interval.low * 1000:.3g}–{self.interval.high * 1000:.3g} Wh]"
+        line += f" (CPU {self.cpu_flag}, GPU {self.gpu_flag}, RAM {self.ram_flag})"
         if self.emissions_kg is not None:
             line += (
                 f", {self.emissions_kg * 1000:.3g} g CO2e at "
@@ -136,6 +217,8 @@ class EnergyResult:
             )
         if self.dynamic_energy_kwh is not None:
             line += f", dynamic {self.dynamic_energy_kwh * 1000:.4g} Wh"
+        if self.attribution.startswith(MACHINE_SHARED):
+            line += f"; {MACHINE_SHARED}"
         return line
 
 
@@ -155,6 +238,9 @@ class IdleBaseline:
         Status of the underlying measurement (see :class:`EnergyResult`).
     reason : str
         Explanation of the status.
+    attribution : str
+        Whether the machine was quiet (``"machine-wide"``) or shared while it was measured
+        (then the baseline includes other processes' work).
     """
 
     power_w: float | None
@@ -162,6 +248,7 @@ class IdleBaseline:
     energy_kwh: float | None
     status: str
     reason: str
+    attribution: str = ATTRIBUTION_UNKNOWN
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-ready dict."""

@@ -12,6 +12,11 @@ Tracking never breaks the tracked code: whatever CodeCarbon does (see
 :mod:`greennb.energy._codecarbon`), a phase's result says ``status="unavailable"`` with the
 reason, and the user's own exceptions propagate unchanged.
 
+Each phase also samples this process's CPU time and memory around exactly the user's block
+(:mod:`greennb.energy._attribution`): the result says whether its machine-wide figure is
+attributable (or the machine was shared), carries an independent estimate beside CodeCarbon's,
+and a dynamic energy only where it means something.
+
 Nested or concurrent phases: CodeCarbon measures one task at a time. A phase started while
 another is active (nested ``with`` blocks, a decorated function called inside a tracked cell,
 another thread) still runs, and its result is ``unavailable`` with a reason saying that its
@@ -32,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from greennb._validation import positive
-from greennb.energy import _codecarbon
+from greennb.energy import _attribution, _codecarbon, _hardware, _phase_result
 from greennb.energy._grid import (
     COUNTRY_ENV_VAR,
     DEFAULT_COUNTRY,
@@ -40,13 +45,8 @@ from greennb.energy._grid import (
     grid_carbon_intensity,
     normalise_country,
 )
-from greennb.energy._results import (
-    JOULES_PER_KWH,
-    STATUS_UNAVAILABLE,
-    EnergyResult,
-    IdleBaseline,
-    dynamic_energy,
-)
+from greennb.energy._methods import ComponentMethod, unknown
+from greennb.energy._results import JOULES_PER_KWH, EnergyResult, IdleBaseline
 from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 
 #: Interval of CodeCarbon's periodic scheduler (s); short, for short notebook cells.
@@ -71,11 +71,6 @@ NESTED_REASON = (
     "started (CodeCarbon measures one task at a time); the energy is included in {active!r}"
 )
 CLOSED_REASON = "the energy session was closed; call greennb.configure() to start a new one"
-NO_BASELINE_REASON = (
-    "no idle baseline: call greennb.measure_idle_baseline() first to split dynamic from idle energy"
-)
-BASELINE_UNAVAILABLE_REASON = "idle baseline unavailable: {reason}"
-NO_ENERGY_REASON = "no energy figure: {reason}"
 
 
 def check_phase(phase: Any) -> str:
@@ -111,6 +106,8 @@ class _ActivePhase:
     started: float
     failure: str | None = None
     nested_in: str | None = None
+    usage_mark: Any = None
+    usage_failure: str | None = None
 
 
 class EnergySession:
@@ -131,6 +128,19 @@ class EnergySession:
     tracker_factory : callable, optional
         Builds the tracker from keyword arguments; default CodeCarbon's
         ``OfflineEmissionsTracker``. Tests pass fakes here.
+    cpu_power_w : float, optional
+        CPU power you know (W, > 0), e.g. the TDP from the datasheet. CodeCarbon uses it as the
+        TDP of its load model ``P = TDP × (0.1 + 0.9 · load³)`` instead of its table or its
+        4 W-per-thread fallback; it then skips RAPL, so state it only where no counter is
+        readable.
+    ram_power_w : float, optional
+        RAM power you know (W, > 0), used as a constant instead of CodeCarbon's DIMM model.
+    hardware_source : str, optional
+        Where the stated figures come from (required with either power); every result's method
+        then reads ``"stated by user: <hardware_source>; ..."``.
+    usage_sampler : object, optional
+        Reads CPU time and memory around each phase (``start() -> token``,
+        ``stop(token) -> Usage``); default :class:`greennb.energy.UsageSampler`. Tests pass fakes.
 
     Attributes
     ----------
@@ -142,7 +152,8 @@ class EnergySession:
     Raises
     ------
     greennb.errors.InvalidValueError
-        For an unknown country or a non-positive ``measure_power_secs``.
+        For an unknown country, a non-positive ``measure_power_secs`` or stated power, or a
+        stated power without its ``hardware_source``.
     """
 
     def __init__(
@@ -152,7 +163,12 @@ class EnergySession:
         output_dir: str | Path | None = None,
         measure_power_secs: float = DEFAULT_MEASURE_POWER_SECS,
         tracker_factory: Callable[..., Any] | None = None,
+        cpu_power_w: float | None = None,
+        ram_power_w: float | None = None,
+        hardware_source: str | None = None,
+        usage_sampler: Any = None,
     ):
+        self.stated = _hardware.stated_hardware(cpu_power_w, ram_power_w, hardware_source)
         self.country, self.carbon_intensity_g_per_kwh = _resolve_grid(country)
         self.output_dir = Path(output_dir if output_dir is not None else Path.cwd()).resolve()
         self.measure_power_secs = positive(measure_power_secs, name="measure_power_secs", unit="s")
@@ -162,7 +178,9 @@ class EnergySession:
         self._tracker: Any = None
         self._tracker_failure: str | None = None
         self._hardware: dict[str, Any] | None = None
-        self._sources: dict[str, tuple[str, str]] | None = None
+        self._methods: dict[str, ComponentMethod] | None = None
+        self._sampler: Any = usage_sampler
+        self._sampler_failure: str | None = None
         self._active: _ActivePhase | None = None
         self._closed = False
         self._lock = threading.RLock()
@@ -187,6 +205,8 @@ class EnergySession:
             country=self.country,
             output_dir=self.output_dir,
             measure_power_secs=self.measure_power_secs,
+            cpu_power_w=self.stated["cpu_power_w"],
+            ram_power_w=self.stated["ram_power_w"],
         )
         tracker, self._tracker_failure = _codecarbon.build_tracker(self._tracker_factory, settings)
         if tracker is None:
@@ -249,7 +269,13 @@ class EnergySession:
                 token.failure = self._tracker_failure
             else:
                 token.failure = _codecarbon.start_task(tracker, name)
+            if self._sampler is None and self._sampler_failure is None:
+                self._sampler, self._sampler_failure = _attribution.new_sampler()
         token.started = time.perf_counter()
+        if self._sampler is None:
+            token.usage_failure = self._sampler_failure
+        else:  # the last step before the user's block
+            token.usage_mark, token.usage_failure = _attribution.start_usage(self._sampler)
         return token
 
     def stop_phase(self, token: _ActivePhase) -> EnergyResult:
@@ -265,10 +291,13 @@ class EnergySession:
         EnergyResult
             The phase's energy, also appended to :attr:`results`.
         """
+        usage, usage_failure = None, token.usage_failure
+        if token.usage_mark is not None:  # the first step after the user's block
+            usage, usage_failure = _attribution.stop_usage(self._sampler, token.usage_mark)
         wall_s = time.perf_counter() - token.started
         if token.nested_in is not None:
             reason = NESTED_REASON.format(active=token.nested_in, phase=token.name)
-            return self._record(self._unavailable(token, wall_s, reason))
+            return self._record(_phase_result.unavailable(self, token, wall_s, reason))
         with self._lock:
             if self._active is token:
                 self._active = None
@@ -276,8 +305,10 @@ class EnergySession:
         if failure is None:
             energies, failure = _codecarbon.task_energy(data)
         if failure is not None:
-            return self._record(self._unavailable(token, wall_s, failure))
-        return self._record(self._measured(token, *energies))
+            result = _phase_result.unavailable(self, token, wall_s, failure, usage, usage_failure)
+            return self._record(result)
+        result = _phase_result.measured(self, token, energies, usage, usage_failure)
+        return self._record(result)
 
     def _stop_task(self, token: _ActivePhase) -> tuple[Any, str | None]:
         if token.failure is not None:
@@ -293,81 +324,15 @@ class EnergySession:
 
     # -- building results --
 
-    def _hardware_info(self) -> tuple[dict[str, tuple[str, str]], dict[str, Any]]:
-        if self._sources is None and self._tracker is not None:
-            self._sources = _codecarbon.component_sources(self._tracker)
+    def _hardware_info(self) -> tuple[dict[str, ComponentMethod], dict[str, Any]]:
+        """Return the components' methods and the detected hardware (read once per tracker)."""
+        if self._methods is None and self._tracker is not None:
             self._hardware = _codecarbon.detected_hardware(self._tracker)
-        sources = self._sources or _codecarbon.UNKNOWN_SOURCES
-        return sources, self._hardware or _codecarbon.NO_HARDWARE
-
-    def _dynamic(self, energy_kwh: float | None, duration_s: float) -> tuple[float | None, str]:
-        baseline = self.idle_baseline
-        if energy_kwh is None:
-            return None, NO_ENERGY_REASON.format(reason="tracking unavailable")
-        if baseline is None:
-            return None, NO_BASELINE_REASON
-        if baseline.power_w is None:
-            return None, BASELINE_UNAVAILABLE_REASON.format(reason=baseline.reason)
-        dynamic = dynamic_energy(energy_kwh, idle_power_w=baseline.power_w, duration_s=duration_s)
-        return dynamic, (
-            f"energy_kwh minus idle {baseline.power_w:.3g} W x {duration_s:.3g} s, floored at 0"
-        )
-
-    def _emissions_kg(self, energy_kwh: float) -> float | None:
-        if self.carbon_intensity_g_per_kwh is None:
-            return None
-        return energy_kwh * self.carbon_intensity_g_per_kwh / 1000.0
-
-    def _context(self, token: _ActivePhase) -> dict[str, Any]:
-        """Fields every result carries: grid, power sources and flags, hardware, idle power."""
-        sources, hardware = self._hardware_info()
-        return {
-            "country": self.country,
-            "carbon_intensity_g_per_kwh": self.carbon_intensity_g_per_kwh,
-            **{f"{part}_source": sources[part][0] for part in _codecarbon.COMPONENTS},
-            **{f"{part}_flag": sources[part][1] for part in _codecarbon.COMPONENTS},
-            "tracking_mode": _codecarbon.TRACKING_MODE,
-            "idle_power_w": self.idle_baseline.power_w if self.idle_baseline else None,
-            "started_at": token.started_at,
-            **hardware,
+            self._methods = _hardware.component_methods(self._tracker, self._hardware, self.stated)
+        methods = self._methods or {
+            part: unknown(part, "no CodeCarbon tracker") for part in _hardware.COMPONENTS
         }
-
-    def _unavailable(self, token: _ActivePhase, wall_s: float, reason: str) -> EnergyResult:
-        return EnergyResult(
-            phase=token.name,
-            status=STATUS_UNAVAILABLE,
-            reason=reason,
-            duration_s=wall_s,
-            cpu_energy_kwh=None,
-            gpu_energy_kwh=None,
-            ram_energy_kwh=None,
-            energy_kwh=None,
-            emissions_kg=None,
-            dynamic_energy_kwh=None,
-            dynamic_reason=NO_ENERGY_REASON.format(reason=reason),
-            **self._context(token),
-        )
-
-    def _measured(
-        self, token: _ActivePhase, cpu: float, gpu: float, ram: float, duration: float
-    ) -> EnergyResult:
-        status, reason = _codecarbon.overall_status(self._hardware_info()[0])
-        energy = cpu + gpu + ram
-        dynamic, dynamic_reason = self._dynamic(energy, duration)
-        return EnergyResult(
-            phase=token.name,
-            status=status,
-            reason=reason,
-            duration_s=duration,
-            cpu_energy_kwh=cpu,
-            gpu_energy_kwh=gpu,
-            ram_energy_kwh=ram,
-            energy_kwh=energy,
-            emissions_kg=self._emissions_kg(energy),
-            dynamic_energy_kwh=dynamic,
-            dynamic_reason=dynamic_reason,
-            **self._context(token),
-        )
+        return methods, self._hardware or _codecarbon.NO_HARDWARE
 
     # -- idle baseline and tables --
 
@@ -412,6 +377,7 @@ class EnergySession:
             energy_kwh=result.energy_kwh,
             status=result.status,
             reason=result.reason,
+            attribution=result.attribution,
         )
         return self.idle_baseline
 
@@ -456,12 +422,18 @@ def configure(
     country: str | None = None,
     output_dir: str | Path | None = None,
     measure_power_secs: float | None = None,
+    cpu_power_w: float | None = None,
+    ram_power_w: float | None = None,
+    hardware_source: str | None = None,
 ) -> EnergySession:
     """Configure energy tracking; closes the current session and returns a new one.
 
     Arguments left as None keep the current session's value (or the default when there is
-    none). The new tracker starts on the next phase, paying CodeCarbon's cold start again, and
-    the idle baseline must be measured again.
+    none); the stated hardware (``cpu_power_w``, ``ram_power_w``, ``hardware_source``) is kept
+    as a whole unless one of the three is given. :func:`close_session` then ``configure()``
+    starts again from the defaults (CodeCarbon's own detection). The new tracker starts on the
+    next phase, paying CodeCarbon's cold start again, and the idle baseline must be measured
+    again.
 
     Parameters
     ----------
@@ -471,6 +443,14 @@ def configure(
         Folder for CodeCarbon's CSV files (default: the current directory).
     measure_power_secs : float, optional
         Interval of CodeCarbon's periodic scheduler in s (default 1.0).
+    cpu_power_w : float, optional
+        The CPU's power if you know it (W, > 0; e.g. the datasheet TDP): CodeCarbon's load model
+        uses it instead of its CPU table or its 4 W-per-thread guess (and skips RAPL).
+    ram_power_w : float, optional
+        The memory's power if you know it (W, > 0), as a constant.
+    hardware_source : str, optional
+        Where those figures come from (required with either); recorded in every result's
+        method (``"stated by user: <source>; ..."``) and so in the run record.
 
     Returns
     -------
@@ -480,7 +460,14 @@ def configure(
     Raises
     ------
     greennb.errors.InvalidValueError
-        For an unknown country (the message suggests close matches) or a non-positive interval.
+        For an unknown country (the message suggests close matches), a non-positive interval
+        or power, or a power without its source.
+    greennb.errors.InvalidTypeError
+        For a power that is not a number or a source that is not a string.
+
+    Examples
+    --------
+    >>> configure(cpu_power_w=150, hardware_source="Intel ARK: Xeon Gold 6148")  # doctest: +SKIP
     """
     global _SESSION
     with _SESSION_LOCK:
@@ -494,6 +481,11 @@ def configure(
             if measure_power_secs is not None
             else getattr(current, "measure_power_secs", DEFAULT_MEASURE_POWER_SECS),
         }
+        given = {"cpu_power_w": cpu_power_w, "ram_power_w": ram_power_w}
+        given["hardware_source"] = hardware_source
+        if all(value is None for value in given.values()):
+            given = dict(getattr(current, "stated", _hardware.NO_STATED))
+        settings.update(given)
         new_session = EnergySession(**settings)
         if current is not None:
             current.close()

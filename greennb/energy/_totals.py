@@ -3,7 +3,8 @@
 A total is only as good as its weakest part: its status is the worst of the phases' statuses,
 and if any phase has no energy figure the total has none either (``energy_kwh`` None, status
 ``"unavailable"``) and names the phases that are missing. A partial sum is never reported as
-if it were the whole.
+if it were the whole. The total's :class:`~greennb.energy.EnergyInterval` adds the phases'
+lows and highs (their errors taken as fully correlated: the conservative choice).
 
 Examples
 --------
@@ -13,6 +14,8 @@ Examples
 ...                             status="estimated")])
 >>> total.energy_kwh, total.status, total.duration_s
 (0.0015, 'estimated', 3.0)
+>>> total.interval is None  # these phases carry no interval
+True
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from greennb.energy._interval import EnergyInterval
 from greennb.energy._results import STATUS_UNAVAILABLE, worst_status
 
 
@@ -42,6 +46,9 @@ class EnergyTotal:
         Phase names, in order.
     missing : list of str
         Phases without an energy figure.
+    interval : EnergyInterval or None
+        ``energy_kwh`` with the sum of the phases' intervals (kWh); None when there is no
+        total or a phase carries no interval.
     """
 
     energy_kwh: float | None
@@ -49,6 +56,7 @@ class EnergyTotal:
     status: str
     phases: list[str]
     missing: list[str]
+    interval: EnergyInterval | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-ready dict (kWh, s)."""
@@ -61,7 +69,8 @@ def total_energy(results: Iterable[Any]) -> EnergyTotal:
     Parameters
     ----------
     results : iterable of EnergyResult
-        Objects with ``phase``, ``energy_kwh`` (kWh or None), ``duration_s`` and ``status``.
+        Objects with ``phase``, ``energy_kwh`` (kWh or None), ``duration_s`` and ``status``,
+        and an ``interval`` (:class:`~greennb.energy.EnergyInterval`, kWh) where known.
 
     Returns
     -------
@@ -71,10 +80,17 @@ def total_energy(results: Iterable[Any]) -> EnergyTotal:
     results = list(results)
     missing = [r.phase for r in results if r.energy_kwh is None]
     complete = bool(results) and not missing
+    intervals = [getattr(r, "interval", None) for r in results]
+    interval = None
+    if complete and all(isinstance(i, EnergyInterval) for i in intervals):
+        interval = intervals[0]
+        for other in intervals[1:]:
+            interval = interval + other
     return EnergyTotal(
         energy_kwh=sum(r.energy_kwh for r in results) if complete else None,
         duration_s=sum(r.duration_s for r in results),
         status=worst_status([r.status for r in results]) if complete else STATUS_UNAVAILABLE,
         phases=[r.phase for r in results],
         missing=missing,
+        interval=interval,
     )

@@ -1,7 +1,9 @@
 """Evaluate a model or a variant: quality, size, latency, energy and fairness in one record.
 
 The training phases of a variant are totalled by :func:`greennb.energy.total_energy`, the
-same rule as :class:`greennb.runs.RunRecord` uses: no total when a phase has no energy.
+same rule as :class:`greennb.runs.RunRecord` uses: no total when a phase has no energy. Both the
+training total and the energy per 1,000 predictions carry their
+:class:`~greennb.energy.EnergyInterval` (the interval of each phase's method, scaled).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from greennb.efficiency import (
     torch_estimator,
     weight_sparsity,
 )
-from greennb.energy import EnergyResult, EnergySession, total_energy, track
+from greennb.energy import EnergyInterval, EnergyResult, EnergySession, total_energy, track
 from greennb.errors import InvalidTypeError
 from greennb.fairness import SRIResult, group_label, group_metrics, social_responsibility_index
 from greennb.models import task_quality
@@ -108,6 +110,11 @@ class VariantEvaluation:
         The label counted as positive for the TPR and the SRI.
     sri : SRIResult
         The social responsibility index ``R = A / B``.
+    inference_kwh_per_1000_interval : EnergyInterval or None
+        ``inference_kwh_per_1000`` with its interval (kWh): the loop's interval scaled by
+        1,000 / predictions.
+    training_energy_interval : EnergyInterval or None
+        ``training_energy_kwh`` with the sum of the phases' intervals (kWh).
     """
 
     name: str
@@ -133,6 +140,8 @@ class VariantEvaluation:
     by_group: pd.DataFrame
     pos_label: Any
     sri: SRIResult
+    inference_kwh_per_1000_interval: EnergyInterval | None = None
+    training_energy_interval: EnergyInterval | None = None
 
     def to_row(self) -> dict[str, Any]:
         """Return one flat row for a table (see :func:`variant_table`)."""
@@ -148,9 +157,11 @@ class VariantEvaluation:
             "latency_ms": self.latency_ms,
             "throughput_per_s": self.throughput_per_s,
             "inference_wh_per_1000": _wh(self.inference_kwh_per_1000),
+            **_wh_bounds("inference_wh_per_1000", self.inference_kwh_per_1000_interval),
             "inference_dynamic_wh_per_1000": _wh(self.inference_dynamic_kwh_per_1000),
             "inference_energy_status": self.inference_energy.status,
             "training_wh": _wh(self.training_energy_kwh),
+            **_wh_bounds("training_wh", self.training_energy_interval),
             "training_energy_status": self.training_energy_status,
             **self.quality,
             "sri": self.sri.value,
@@ -176,6 +187,8 @@ class VariantEvaluation:
             "by_group": by_group,
             "inference_energy": self.inference_energy.to_dict(),
             "sri": self.sri.to_dict(),
+            "inference_wh_per_1000_interval": _wh_interval(self.inference_kwh_per_1000_interval),
+            "training_wh_interval": _wh_interval(self.training_energy_interval),
         }
 
     def record_entry(self) -> dict[str, Any]:
@@ -219,9 +232,20 @@ def _wh(kwh: float | None) -> float | None:
     return None if kwh is None else 1000.0 * kwh
 
 
-def _training_energy(energy: Any) -> tuple[float | None, str, list[str]]:
+def _wh_interval(interval: EnergyInterval | None) -> dict[str, float] | None:
+    """Return ``{"value", "low", "high"}`` in Wh, or None."""
+    return None if interval is None else (interval * 1000.0).to_dict()
+
+
+def _wh_bounds(name: str, interval: EnergyInterval | None) -> dict[str, float | None]:
+    """Return the bounds as flat row columns ``<name>_low`` and ``<name>_high`` (Wh)."""
+    wh = _wh_interval(interval)
+    return {f"{name}_low": wh and wh["low"], f"{name}_high": wh and wh["high"]}
+
+
+def _training_energy(energy: Any) -> tuple[float | None, str, list[str], EnergyInterval | None]:
     if energy is None:
-        return None, STATUS_NOT_GIVEN, []
+        return None, STATUS_NOT_GIVEN, [], None
     results = [energy] if isinstance(energy, EnergyResult) else energy
     if isinstance(results, (str, bytes)) or not isinstance(results, Sequence):
         raise InvalidTypeError(NOT_ENERGY_MSG.format(type_name=type(energy).__name__))
@@ -229,7 +253,7 @@ def _training_energy(energy: Any) -> tuple[float | None, str, list[str]]:
         bad = next(r for r in results if not isinstance(r, EnergyResult))
         raise InvalidTypeError(NOT_ENERGY_MSG.format(type_name=type(bad).__name__))
     total = total_energy(results)
-    return total.energy_kwh, total.status, total.phases
+    return total.energy_kwh, total.status, total.phases, total.interval
 
 
 def _size_figures(model: Any) -> dict[str, Any]:
@@ -269,6 +293,15 @@ def _timed_inference(estimator, batch, *, min_seconds, min_batches, session, pha
 
 def _per_1000(energy_kwh: float | None, predictions: int) -> float | None:
     return None if energy_kwh is None else energy_kwh / predictions * 1000
+
+
+def _interval_per_1000(interval: EnergyInterval | None, predictions: int) -> EnergyInterval | None:
+    """Return the interval per 1,000 predictions, each bound computed as :func:`_per_1000`."""
+    if interval is None:
+        return None
+    return EnergyInterval(
+        *(_per_1000(e, predictions) for e in (interval.value, interval.low, interval.high))
+    )
 
 
 def _quality_and_groups(y_true, y_pred, sensitive, *, task: str, pos_label: Any):
@@ -356,7 +389,7 @@ def evaluate_variant(
     batch_size = integer(batch_size, name="batch_size", minimum=1)
     min_batches = integer(min_batches, name="min_batches", minimum=1)
     min_seconds = positive(min_seconds, name="min_seconds", unit="s")
-    training_kwh, training_status, phases = _training_energy(training_energy)
+    training_kwh, training_status, phases, training_interval = _training_energy(training_energy)
     task = "classification" if dataset.task == "classification" else "regression"
     pos_label = favourable_or_positive(dataset)
     y_pred = model.predict(split.X_test)
@@ -404,4 +437,8 @@ def evaluate_variant(
         by_group=by_group,
         pos_label=pos_label if task == "classification" else None,
         sri=sri,
+        inference_kwh_per_1000_interval=_interval_per_1000(
+            energy.interval, len(latencies) * batch_size
+        ),
+        training_energy_interval=training_interval,
     )

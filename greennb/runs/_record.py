@@ -8,7 +8,10 @@ on write and on read, so a report never aggregates a malformed record.
 
 Each model's phases are totalled by :func:`greennb.energy.total_energy` (no energy when a
 phase has none) and priced by the record's :class:`greennb.energy.Pricing`, exactly as
-:func:`greennb.evaluation.evaluate_variant` totals and prices them.
+:func:`greennb.evaluation.evaluate_variant` totals and prices them. Every phase keeps its
+components' methods, parameters and intervals, its attribution and the independent estimate
+(:meth:`greennb.energy.EnergyResult.to_dict`); the total keeps its interval, and the carbon
+entry prices it bound by bound (``total_kwh_interval``, ``emissions_g_interval``).
 
 Written by hand because no maintained library does this: papermill's companion scrapbook is
 unmaintained, and MLflow-style trackers bring a server and a store of their own.
@@ -186,9 +189,10 @@ class RunRecord:
         dict
             The model entry as stored, with ``energy_total``
             (:meth:`greennb.energy.EnergyTotal.to_dict`: kWh, s, worst status, the phases and
-            those ``missing`` an energy figure; no kWh when any is missing) and ``carbon``
-            (:meth:`greennb.energy.Pricing.price` of that total: facility kWh and g CO2e at
-            the record's country, PUE and ε; None when the total is unavailable).
+            those ``missing`` an energy figure, the interval; no kWh when any is missing) and
+            ``carbon`` (:meth:`greennb.energy.Pricing.price` of that total and its interval:
+            facility kWh and g CO2e at the record's country, PUE and ε, each with its
+            interval; None when the total is unavailable).
         """
         _check_name(name, "model name")
         if any(entry["name"] == name for entry in self._models):
@@ -207,7 +211,9 @@ class RunRecord:
             "energy_total": total.to_dict(),
             "fairness": {label: sri.to_dict() for label, sri in (fairness or {}).items()},
             "extra": to_json_value(dict(extra or {})),
-            "carbon": self.pricing.price(total.energy_kwh),
+            "carbon": self.pricing.price(
+                total.interval if total.interval is not None else total.energy_kwh
+            ),
         }
         self._models.append(to_json_value(entry))
         return self._models[-1]

@@ -2,9 +2,13 @@
 
 A record is a JSON object with :data:`REQUIRED_KEYS`; each entry of its ``models`` list has
 :data:`MODEL_KEYS`. The checks are those a report relies on: finite task quality, an energy
-status on every phase, a total that is only a number when every phase has one (and then
-``carbon`` only priced on it), and ``R = A / B`` for every fairness entry. JSON has no NaN:
-a record holding one is refused (on read as well, where Python's ``json`` would accept it).
+status on every phase, a method (non-empty) and an interval (``low <= value <= high``, its value
+the figure's) for every component and total that has an energy, a total that is only a number
+when every phase has one (and then ``carbon`` only priced on it, with its intervals), and
+``R = A / B`` for every fairness entry. JSON has no NaN: a record holding one is refused (on
+read as well, where Python's ``json`` would accept it). A record of an older schema version is
+refused with the version and what to do: re-run the case (its energy figures have no method or
+interval to migrate).
 
 Examples
 --------
@@ -30,8 +34,10 @@ from greennb.energy import STATUS_ESTIMATED, STATUS_MEASURED, STATUS_UNAVAILABLE
 from greennb.errors import InvalidValueError
 
 #: Version of the record layout. 1.1: ``energy_total`` is :func:`greennb.energy.total_energy`
-#: (no energy when a phase has none; a ``missing`` list of those phases).
-SCHEMA_VERSION = "1.1"
+#: (no energy when a phase has none; a ``missing`` list of those phases). 1.2: every phase has
+#: per-component methods, parameters and intervals, an attribution and the independent
+#: estimate; ``energy_total`` and ``carbon`` carry intervals.
+SCHEMA_VERSION = "1.2"
 METRICS_FILE = "metrics.json"
 REQUIRED_KEYS = (
     "schema_version",
@@ -45,11 +51,27 @@ REQUIRED_KEYS = (
     "duration_s",
 )
 MODEL_KEYS = ("name", "quality", "energy", "energy_total", "carbon", "fairness")
-ENERGY_TOTAL_KEYS = ("energy_kwh", "duration_s", "status", "phases", "missing")
-CARBON_KEYS = ("country", "pue", "renewable_share", "total_kwh", "emissions_g")
+ENERGY_TOTAL_KEYS = ("energy_kwh", "duration_s", "status", "phases", "missing", "interval")
+CARBON_KEYS = (
+    "country",
+    "pue",
+    "renewable_share",
+    "total_kwh",
+    "emissions_g",
+    "total_kwh_interval",
+    "emissions_g_interval",
+)
+COMPONENTS = ("cpu", "gpu", "ram")
 STATUSES = (STATUS_MEASURED, STATUS_ESTIMATED, STATUS_UNAVAILABLE)
 
 SCHEMA_MSG = "metrics.json is not a valid greennb run record: {problem}"
+OLD_VERSION_MSG = (
+    "schema_version {found!r}, expected {expected!r}: this record was written by an older "
+    "greennb, before energy figures carried their method and interval; re-run the case "
+    "(greennb run <case>) to write a {expected} record"
+)
+#: Relative tolerance between an interval's value and the figure it belongs to.
+VALUE_TOLERANCE = 1e-9
 
 
 def _fail(problem: str) -> NoReturn:
@@ -61,9 +83,34 @@ def _status(status: Any, where: str) -> None:
         _fail(f"{where} has status {status!r}; valid statuses: {', '.join(STATUSES)}")
 
 
+def _interval(interval: Any, value: Any, where: str) -> None:
+    """Check an interval against its figure: None with None, else low <= value <= high."""
+    if value is None:
+        if interval is not None:
+            _fail(f"{where} has an interval but no energy")
+        return
+    if not isinstance(interval, Mapping):
+        _fail(f"{where} has an energy but no interval (value, low, high)")
+    bounds = [interval.get(key) for key in ("low", "value", "high")]
+    if not all(is_real(b) for b in bounds) or not bounds[0] <= bounds[1] <= bounds[2]:
+        _fail(f"{where} interval needs low <= value <= high; got {dict(interval)}")
+    if is_real(value) and not math.isclose(bounds[1], value, rel_tol=VALUE_TOLERANCE):
+        _fail(f"{where} interval value {bounds[1]} is not its figure {value}")
+
+
+def _check_phase(phase: str, result: Any) -> None:
+    _status(result.get("status") if isinstance(result, Mapping) else None, f"phase {phase!r}")
+    for part in COMPONENTS:
+        energy = result.get(f"{part}_energy_kwh")
+        if energy is not None and not result.get(f"{part}_method"):
+            _fail(f"phase {phase!r}: {part.upper()} has an energy but no method")
+        _interval(result.get(f"{part}_interval"), energy, f"phase {phase!r} {part.upper()}")
+    _interval(result.get("interval"), result.get("energy_kwh"), f"phase {phase!r}")
+
+
 def _check_energy(model: Mapping[str, Any], name: str) -> None:
     for phase, result in model["energy"].items():
-        _status(result.get("status") if isinstance(result, Mapping) else None, f"phase {phase!r}")
+        _check_phase(phase, result)
     total = model["energy_total"]
     absent = [key for key in ENERGY_TOTAL_KEYS if key not in total]
     if absent:
@@ -79,6 +126,11 @@ def _check_energy(model: Mapping[str, Any], name: str) -> None:
         _fail(f"model {name!r}: carbon lacks {absent}")
     if total["energy_kwh"] is None and carbon["emissions_g"] is not None:
         _fail(f"model {name!r}: emissions are priced on an unavailable energy total")
+    if total["interval"] is not None:
+        _interval(total["interval"], total["energy_kwh"], f"model {name!r} energy_total")
+    for key, value in (("total_kwh", "total_kwh"), ("emissions_g", "emissions_g")):
+        if carbon[f"{key}_interval"] is not None:
+            _interval(carbon[f"{key}_interval"], carbon[value], f"model {name!r} carbon {key}")
 
 
 def _check_fairness(model: Mapping[str, Any], name: str) -> None:
@@ -122,10 +174,12 @@ def validate_metrics(record: Mapping[str, Any]) -> None:
     ------
     greennb.errors.InvalidValueError
         (a ValueError) On a record that is not a JSON object, holds NaN or a value JSON
-        cannot hold, lacks a key, has another schema version, a ``models`` that is not a list,
-        a model entry without its keys or named twice, a quality that is not a finite number,
-        an unknown energy status, an energy total over part of the phases, emissions priced
-        on no energy, or a fairness entry whose R is not A / B.
+        cannot hold, lacks a key, has another schema version (the message says to re-run the
+        case), a ``models`` that is not a list, a model entry without its keys or named twice,
+        a quality that is not a finite number, an unknown energy status, an energy without a
+        method or interval, an interval out of order or not centred on its figure, an energy
+        total over part of the phases, emissions priced on no energy, or a fairness entry whose
+        R is not A / B.
     """
     if not isinstance(record, Mapping):
         _fail(f"the record must be a JSON object; got {type(record).__name__}")
@@ -137,7 +191,7 @@ def validate_metrics(record: Mapping[str, Any]) -> None:
     if missing:
         _fail(f"missing keys {missing}")
     if record["schema_version"] != SCHEMA_VERSION:
-        _fail(f"schema_version {record['schema_version']!r}, expected {SCHEMA_VERSION!r}")
+        _fail(OLD_VERSION_MSG.format(found=record["schema_version"], expected=SCHEMA_VERSION))
     if not isinstance(record["models"], list):
         _fail("'models' must be a list")
     seen: set[str] = set()

@@ -9,6 +9,16 @@ import pytest
 
 from greennb.energy import EnergySession
 from greennb.energy import _session as session_module
+from greennb.energy._usage import Usage
+
+#: A quiet phase: 1 s, this process busy 1 CPU-s of 2 CPUs, nothing else running, 0.5 GB.
+QUIET = Usage(
+    wall_s=1.0, process_cpu_s=1.0, machine_busy_s=1.0, other_cpu_s=0.0, n_cpus=2, rss_gb=0.5
+)
+#: A shared phase: other processes used 1.5 CPU-s during the same second.
+SHARED = Usage(
+    wall_s=1.0, process_cpu_s=0.5, machine_busy_s=2.0, other_cpu_s=1.5, n_cpus=2, rss_gb=0.5
+)
 
 
 class CPU:
@@ -33,6 +43,25 @@ class GPU:
 class Raspberry:
     def __init__(self, chip_part):
         self.chip_part = chip_part
+
+
+class FakeSampler:
+    """Stands in for UsageSampler: every phase used ``usage``; counts the calls."""
+
+    def __init__(self, usage=QUIET, fail=None):
+        self.usage, self.fail, self.calls = usage, fail, []
+
+    def start(self):
+        self.calls.append("start")
+        if self.fail == "start":
+            raise RuntimeError("no counters")
+        return "mark"
+
+    def stop(self, token):
+        self.calls.append(("stop", token))
+        if self.fail == "stop":
+            raise RuntimeError("no counters")
+        return self.usage
 
 
 def task_data(cpu=0.0, gpu=0.0, ram=0.0, duration=1.0):
@@ -62,7 +91,14 @@ class FakeTracker:
         return result
 
     def get_detected_hardware(self):
-        return {"cpu_model": "Fake CPU", "gpu_count": 0, "gpu_model": "", "ram_total_size": 16.0}
+        return {
+            "cpu_model": "Fake CPU",
+            "cpu_count": 2,
+            "cpu_physical_count": 1,
+            "gpu_count": 0,
+            "gpu_model": "",
+            "ram_total_size": 16.0,  # GiB, as CodeCarbon reports it
+        }
 
     def stop(self):
         self.stop_calls += 1
@@ -72,16 +108,29 @@ class FakeTracker:
 def fakes():
     """The fake CodeCarbon classes and the task-data helper."""
     return SimpleNamespace(
-        CPU=CPU, RAM=RAM, GPU=GPU, Raspberry=Raspberry, Tracker=FakeTracker, data=task_data
+        CPU=CPU,
+        RAM=RAM,
+        GPU=GPU,
+        Raspberry=Raspberry,
+        Tracker=FakeTracker,
+        Sampler=FakeSampler,
+        data=task_data,
+        quiet=QUIET,
+        shared=SHARED,
     )
 
 
 @pytest.fixture
 def make_session(tmp_path):
-    """Factory: a session (FRA grid) whose tracker factory hands out the given fake trackers."""
+    """Factory: a session (FRA grid) whose tracker factory hands out the given fake trackers.
 
-    def make(*trackers, country="FRA"):
+    Keyword arguments (``cpu_power_w``, ``ram_power_w``, ``hardware_source``,
+    ``usage_sampler``) go to the session; the default sampler reports a quiet machine.
+    """
+
+    def make(*trackers, country="FRA", **stated):
         built = []
+        stated.setdefault("usage_sampler", FakeSampler())
 
         def factory(**settings):
             assert Path(settings["output_dir"]).is_dir(), "output folder must exist first"
@@ -91,7 +140,7 @@ def make_session(tmp_path):
             return tracker
 
         session = EnergySession(
-            country=country, output_dir=tmp_path / "energy", tracker_factory=factory
+            country=country, output_dir=tmp_path / "energy", tracker_factory=factory, **stated
         )
         session.built = built
         return session

@@ -33,44 +33,30 @@ def test_tracker_settings_avoid_codecarbon_traps(tmp_path, make_session, fakes):
     assert settings["electricitymaps_api_token"] == ""
 
 
-def test_status_measured_only_when_every_component_is_measured(fakes):
-    hardware = [fakes.Raspberry("RAM"), fakes.Raspberry("CPU")]
-    sources = adapter.component_sources(SimpleNamespace(_hardware=hardware))
-    assert adapter.overall_status(sources)[0] == "measured"
-    hardware = [fakes.RAM(), fakes.CPU("intel_rapl"), fakes.GPU()]
-    sources = adapter.component_sources(SimpleNamespace(_hardware=hardware))
-    assert sources["cpu"] == ("RAPL energy counters", "measured")
-    assert sources["gpu"] == ("NVML", "measured")
-    assert sources["ram"][1] == "estimated"
-    status, reason = adapter.overall_status(sources)
-    assert status == "estimated"
-    assert "RAM estimated" in reason and "CPU measured" in reason
-
-
-def test_component_sources_reads_real_codecarbon_objects():
-    from codecarbon.external.hardware import CPU as CodeCarbonCPU
-    from codecarbon.external.ram import RAM as CodeCarbonRAM
-
-    cpu = CodeCarbonCPU(output_dir=".", mode="cpu_load", model="Test CPU", tdp=65)
-    constant = CodeCarbonCPU(output_dir=".", mode="constant", model="Test CPU", tdp=65)
-    sources = adapter.component_sources(SimpleNamespace(_hardware=[CodeCarbonRAM(), cpu]))
-    assert sources["cpu"] == ("CodeCarbon CPU-load model (65 W TDP x load)", "estimated")
-    assert sources["ram"][1] == "estimated"
-    assert sources["gpu"][1] == "absent"
-    sources = adapter.component_sources(SimpleNamespace(_hardware=[constant]))
-    assert sources["cpu"][1] == "estimated" and "TDP constant" in sources["cpu"][0]
-
-
-def test_component_sources_falls_back_to_unknown(fakes):
-    sources = adapter.component_sources(object())
-    assert set(sources.values()) == {("unknown", "unknown")}
-    sources = adapter.component_sources(SimpleNamespace(_hardware=[fakes.CPU("future_mode")]))
-    assert sources["cpu"][1] == "unknown"
-    assert adapter.overall_status(sources)[0] == "estimated"
+def test_tracker_settings_pass_the_stated_hardware_to_codecarbon(make_session, fakes):
+    tracker = fakes.Tracker()
+    session = make_session(tracker, cpu_power_w=65, ram_power_w=6, hardware_source="datasheet")
+    with track("a", session=session):
+        pass
+    assert tracker.settings["force_cpu_power"] == 65.0
+    assert tracker.settings["force_ram_power"] == 6.0
+    untouched = fakes.Tracker()
+    with track("b", session=make_session(untouched)):
+        pass
+    assert untouched.settings["force_cpu_power"] is None  # explicit: no config file can set it
+    assert untouched.settings["force_ram_power"] is None
 
 
 def test_detected_hardware_tolerates_a_broken_tracker():
-    assert adapter.detected_hardware(object()) == adapter.NO_HARDWARE
+    hardware = adapter.detected_hardware(object())
+    assert {key: hardware[key] for key in adapter.NO_HARDWARE} == adapter.NO_HARDWARE
+
+
+def test_detected_hardware_converts_codecarbon_gib_to_gb():
+    tracker = SimpleNamespace(get_detected_hardware=lambda: {"ram_total_size": 16.0})
+    hardware = adapter.detected_hardware(tracker)
+    assert hardware["ram_total_gib"] == 16.0
+    assert hardware["ram_total_gb"] == pytest.approx(16 * 2**30 / 1e9)  # 17.18 GB
 
 
 # --- Failures become "unavailable: reason", and the block still runs ------------------------
@@ -221,10 +207,15 @@ def test_real_phase_on_this_machine(real_session):
         result.energy_kwh * grid_carbon_intensity("FRA") / 1e3
     )
     assert result.ram_flag == "estimated"  # CodeCarbon models RAM power
+    assert result.ram_method.startswith("estimated: CodeCarbon RAM model")
     if not os.path.exists("/sys/class/powercap/intel-rapl"):
         assert result.cpu_flag == "estimated"
         assert result.status == "estimated"
-        assert "CPU-load model" in result.cpu_source or "TDP" in result.cpu_source
+        assert result.cpu_method.startswith("estimated: CodeCarbon")
+        assert "(0.1 + 0.9 · load³)" in result.cpu_method
+    assert result.interval.low < result.energy_kwh < result.interval.high
+    assert result.attribution.startswith(("machine-wide", "machine shared"))
+    assert result.independent is not None and result.estimate_ratio > 0
     if result.gpu_count == 0:
         assert result.gpu_flag == "absent" and result.gpu_energy_kwh == 0
     # Average power over the phase is physically plausible for one machine (W).
@@ -259,7 +250,11 @@ def test_real_idle_baseline_and_csv_written_once(tmp_path):
         session.close()
     assert baseline.power_w > 0
     assert t.result.idle_power_w == baseline.power_w
-    assert 0 <= t.result.dynamic_energy_kwh <= t.result.energy_kwh
+    if t.result.attribution.startswith("machine shared"):  # other agents ran meanwhile
+        assert t.result.dynamic_energy_kwh is None
+        assert t.result.dynamic_reason.startswith("not computed: machine shared")
+    else:
+        assert 0 <= t.result.dynamic_energy_kwh <= t.result.energy_kwh
     totals = pd.read_csv(session.output_dir / "emissions.csv")
     assert len(totals) == 1  # stopped exactly once (codecarbon #1307 duplicates rows)
     (tasks_file,) = session.output_dir.glob("emissions_greennb_*.csv")

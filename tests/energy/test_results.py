@@ -52,8 +52,8 @@ def test_result_to_dict_is_json_ready(energy_result):
 
 def test_summary_names_energy_status_flags_and_carbon(energy_result):
     result = energy_result(2e-3, 1.5, phase="train", status="estimated")
-    assert result.summary() == (
-        "[greennb] train: 1.50 s, 2 Wh estimated (CPU estimated, GPU absent, RAM absent)"
+    assert result.summary() == (  # a result without a method gets the widest interval
+        "[greennb] train: 1.50 s, 2 Wh estimated [0.4–6 Wh] (CPU estimated, GPU absent, RAM absent)"
     )
     priced = EnergyResult(
         **{
@@ -83,4 +83,5 @@ def test_idle_baseline_to_dict():
         "energy_kwh": 2.8e-5,
         "status": "estimated",
         "reason": "r",
+        "attribution": "unknown: the phase's CPU use was not sampled",
     }

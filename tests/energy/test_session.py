@@ -3,6 +3,7 @@
 import pytest
 
 from greennb.energy import (
+    EnergyInterval,
     EnergySession,
     configure,
     get_session,
@@ -11,7 +12,8 @@ from greennb.energy import (
     track,
 )
 from greennb.energy import _codecarbon as adapter
-from greennb.energy._session import CLOSED_REASON, NO_BASELINE_REASON
+from greennb.energy._attribution import NO_BASELINE_REASON
+from greennb.energy._session import CLOSED_REASON
 from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 
 
@@ -34,8 +36,25 @@ def test_phase_result_from_codecarbon_data(make_session, fakes):
     assert result.emissions_kg == pytest.approx(0.01 * grid_carbon_intensity("FRA") / 1000)
     assert result.status == "estimated"
     assert (result.cpu_flag, result.ram_flag, result.gpu_flag) == ("estimated",) * 2 + ("absent",)
-    assert "CPU-load model (8 W TDP" in result.cpu_source
-    assert result.cpu_model == "Fake CPU" and result.ram_total_gb == 16.0
+    assert result.cpu_source == "CodeCarbon CPU-load model"
+    assert result.cpu_method == (
+        "estimated: CodeCarbon does not know the CPU model 'Fake CPU'; it assumes 4 W per "
+        "thread × 2 threads = 8 W of TDP, P = 8 W × (0.1 + 0.9 · load³)"
+    )
+    assert result.cpu_parameters["error_range"] == {
+        "key": "cpu_load_fallback",
+        "low": -0.6,
+        "high": 1.0,
+    }
+    assert result.cpu_interval == EnergyInterval.from_relative(0.002, low=-0.6, high=1.0)
+    assert result.ram_interval == EnergyInterval.from_relative(0.005, low=-0.6, high=0.5)
+    assert result.gpu_interval == EnergyInterval.exact(0.003)  # absent: no error range
+    assert result.interval.value == pytest.approx(0.01)
+    assert result.interval.low == pytest.approx(0.002 * 0.4 + 0.003 + 0.005 * 0.4)
+    assert result.interval.high == pytest.approx(0.002 * 2 + 0.003 + 0.005 * 1.5)
+    assert "CPU estimated: CodeCarbon does not know" in result.reason
+    assert result.cpu_model == "Fake CPU"
+    assert result.ram_total_gb == pytest.approx(16 * 2**30 / 1e9)  # GB; CodeCarbon gives GiB
     assert result.tracking_mode == "machine"
     assert result.dynamic_energy_kwh is None and result.dynamic_reason == NO_BASELINE_REASON
     assert session.results == [result]

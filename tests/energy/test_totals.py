@@ -70,4 +70,10 @@ def test_total_of_a_session_and_to_dict(fake_session):
         "status": "estimated",  # the fake tracker reports no hardware: sources unknown
         "phases": ["fit", "predict"],
         "missing": [],
+        # no hardware: each phase gets the unknown method's range, -80 % to +200 %
+        "interval": {
+            "value": pytest.approx(3e-3),
+            "low": pytest.approx(0.6e-3),
+            "high": pytest.approx(9e-3),
+        },
     }

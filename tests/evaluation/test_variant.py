@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from greennb import efficiency, plots
-from greennb.energy import EnergySession, Pricing
+from greennb.energy import EnergyInterval, EnergySession, Pricing, Usage
+from greennb.energy import _attribution as attribution_module
 from greennb.evaluation import (
     evaluate_variant,
     variant_group_table,
@@ -17,6 +18,22 @@ from greennb.models import estimate_flops
 from greennb.runs import RunRecord, read_metrics
 
 # --- Evaluation of a variant --------------------------------------------------------------------
+
+
+class QuietSampler:
+    """Every phase ran alone on the machine (so that dynamic energy is computed)."""
+
+    def start(self):
+        return "mark"
+
+    def stop(self, token):
+        return Usage(1.0, 1.0, 1.0, 0.0, n_cpus=2, rss_gb=0.5)
+
+
+@pytest.fixture
+def quiet_machine(monkeypatch):
+    """Sessions made in the test see a quiet machine, whatever else runs on this one."""
+    monkeypatch.setattr(attribution_module, "new_sampler", lambda: (QuietSampler(), None))
 
 
 def test_evaluate_variant_record_schema_and_values(hmda, hmda_model, fake_session, energy_result):
@@ -42,6 +59,16 @@ def test_evaluate_variant_record_schema_and_values(hmda, hmda_model, fake_sessio
     assert evaluation.training_energy_kwh == pytest.approx(1.5e-3)
     assert evaluation.training_energy_status == "estimated"
     assert evaluation.training_phases == ["train", "q"]
+    # Phases without a method carry the unknown method's range, -80 % to +200 %, summed.
+    assert evaluation.training_energy_interval.low == pytest.approx(0.3e-3)
+    assert evaluation.training_energy_interval.high == pytest.approx(4.5e-3)
+    per_1000 = evaluation.inference_kwh_per_1000_interval
+    assert per_1000.value == evaluation.inference_kwh_per_1000
+    assert per_1000.low == pytest.approx(0.2 * per_1000.value)
+    assert per_1000.high == pytest.approx(3.0 * per_1000.value)
+    row = evaluation.to_row()
+    assert row["inference_wh_per_1000_low"] == pytest.approx(1000 * per_1000.low)
+    assert row["training_wh_high"] == pytest.approx(4.5)
     assert evaluation.throughput_per_s == pytest.approx(256 / (evaluation.latency_ms / 1000))
     assert evaluation.parameters == 20 * 64 + 64 + 64 * 32 + 32 + 32 + 1
     assert evaluation.flops_per_prediction == estimate_flops(hmda_model)
@@ -74,11 +101,13 @@ def test_evaluate_variant_record_schema_and_values(hmda, hmda_model, fake_sessio
     assert expected_keys <= set(record)
     assert record["levers"][0]["lever"] == "int8_dynamic_quantization"
     assert record["training_wh"] == pytest.approx(1.5)
+    assert record["training_wh_interval"]["low"] == pytest.approx(0.3)
+    assert record["inference_wh_per_1000_interval"]["value"] == record["inference_wh_per_1000"]
     assert set(record["by_group"]) == {"no", "yes"}
     assert "int8" in repr(evaluation) and "estimated" in repr(evaluation)
 
 
-def test_dynamic_energy_and_intersectional_groups(hmda, hmda_model, fake_session):
+def test_dynamic_energy_and_intersectional_groups(hmda, hmda_model, fake_session, quiet_machine):
 
     data, split = hmda
     two_columns = dataclasses.replace(split, sensitive_test=split.test[["afam", "single"]])
@@ -207,4 +236,6 @@ def test_run_record_and_evaluate_variant_total_the_same_phases_alike(
     entry = record.add_model("w", quality=again.quality, energy=complete)
     assert again.training_energy_kwh == entry["energy_total"]["energy_kwh"] == 1.5e-3
     assert again.training_energy_status == entry["energy_total"]["status"] == "estimated"
-    assert entry["carbon"] == Pricing(country="FRA").price(1.5e-3)
+    interval = EnergyInterval(**entry["energy_total"]["interval"])
+    assert again.training_energy_interval == interval
+    assert entry["carbon"] == Pricing(country="FRA").price(interval)

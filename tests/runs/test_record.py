@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from greennb.energy import DEFAULT_PUE, Pricing, default_country
+from greennb.energy import (
+    DEFAULT_PUE,
+    EnergyInterval,
+    Pricing,
+    carbon_emissions,
+    default_country,
+)
+from greennb.energy import _pricing as pricing_module
 from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 from greennb.fairness import social_responsibility_index
 from greennb.runs import RUNS_DIR_ENV, RunRecord, read_metrics
@@ -66,12 +74,50 @@ def test_a_model_entry_totals_and_prices_its_phases(tmp_path, energy_result):
         "status": "estimated",
         "phases": ["train", "inference"],
         "missing": [],
+        # phases built without a method get the unknown method's range, -80 % to +200 %
+        "interval": {
+            "value": pytest.approx(1.5e-3),
+            "low": pytest.approx(0.3e-3),
+            "high": pytest.approx(4.5e-3),
+        },
     }
-    assert entry["carbon"] == Pricing(country="FRA", pue=1.5).price(
-        entry["energy_total"]["energy_kwh"]
-    )
+    interval = EnergyInterval(**entry["energy_total"]["interval"])
+    assert entry["carbon"] == Pricing(country="FRA", pue=1.5).price(interval)
     assert entry["quality"] == {"accuracy": 0.75} and type(entry["quality"]["accuracy"]) is float
     assert list(entry["energy"]) == ["train", "inference"]
+
+
+def test_the_interval_propagates_through_pue_and_carbon(tmp_path, energy_result, monkeypatch):
+    # A phase of [0.7, 1.0, 1.4] mWh on a 400 g/kWh grid, PUE 1.5: facility energy
+    # [1.05, 1.5, 2.1] mWh, emissions [0.42, 0.6, 0.84] g CO2e (hand-computed).
+    monkeypatch.setattr(pricing_module, "grid_carbon_intensity", lambda country: 400.0)
+    monkeypatch.setattr(
+        pricing_module,
+        "carbon_emissions",
+        lambda kwh, *, country, renewable_share: carbon_emissions(
+            kwh, carbon_intensity=400.0, renewable_share=renewable_share
+        ),
+    )
+    phase = dataclasses.replace(
+        energy_result(1e-6, 1.0, phase="train"), interval=EnergyInterval(1e-6, 0.7e-6, 1.4e-6)
+    )
+    record = RunRecord("c", parameters={}, run_dir=tmp_path, country="FRA", pue=1.5)
+    entry = record.add_model("m", quality={}, energy=[phase])
+    assert entry["energy"]["train"]["interval"] == {"value": 1e-6, "low": 0.7e-6, "high": 1.4e-6}
+    carbon = entry["carbon"]
+    assert carbon["total_kwh_interval"] == {
+        "value": pytest.approx(1.5e-6),
+        "low": pytest.approx(1.05e-6),
+        "high": pytest.approx(2.1e-6),
+    }
+    assert carbon["emissions_g_interval"] == {
+        "value": pytest.approx(0.6e-3),
+        "low": pytest.approx(0.42e-3),
+        "high": pytest.approx(0.84e-3),
+    }
+    assert carbon["emissions_g"] == pytest.approx(0.6e-3)
+    stored = read_metrics(record.write(close_energy=False))["models"][0]
+    assert stored["carbon"]["emissions_g_interval"] == carbon["emissions_g_interval"]
 
 
 def test_a_partial_total_is_unavailable_and_never_priced(tmp_path, energy_result):

@@ -75,6 +75,7 @@ def _duplicate_model(record):
 
 
 FAIRNESS = ("models", 0, "fairness", "demographic_parity")
+TRAIN = ("models", 0, "energy", "train")
 
 CORRUPTIONS = {
     "missing key": (_delete("case"), "missing keys ['case']"),
@@ -130,6 +131,43 @@ CORRUPTIONS = {
     "priced without energy": (
         _priced_without_energy,
         "model 'm': emissions are priced on an unavailable energy total",
+    ),
+    "older record says re-run": (
+        _set(("schema_version",), "1.1"),
+        "this record was written by an older greennb, before energy figures carried their "
+        "method and interval; re-run the case (greennb run <case>) to write a 1.2 record",
+    ),
+    "phase without a method": (
+        _set((*TRAIN, "cpu_method"), ""),
+        "phase 'train': CPU has an energy but no method",
+    ),
+    "phase without an interval": (
+        _set((*TRAIN, "interval"), None),
+        "phase 'train' has an energy but no interval (value, low, high)",
+    ),
+    "interval out of order": (
+        _set((*TRAIN, "ram_interval"), {"value": 0.0, "low": 0.1, "high": 0.2}),
+        "phase 'train' RAM interval needs low <= value <= high",
+    ),
+    "interval not on its figure": (
+        _set((*TRAIN, "interval"), {"value": 1.0, "low": 0.5, "high": 2.0}),
+        "phase 'train' interval value 1.0 is not its figure 0.001",
+    ),
+    "interval without energy": (
+        _set((*TRAIN, "gpu_energy_kwh"), None),
+        "phase 'train' GPU has an interval but no energy",
+    ),
+    "total interval out of order": (
+        _set(("models", 0, "energy_total", "interval"), {"value": 1.1e-3, "low": 2e-3, "high": 0}),
+        "model 'm' energy_total interval needs low <= value <= high",
+    ),
+    "carbon lacks its interval": (
+        _delete("models", 0, "carbon", "emissions_g_interval"),
+        "model 'm': carbon lacks ['emissions_g_interval']",
+    ),
+    "carbon interval not on its figure": (
+        _set(("models", 0, "carbon", "emissions_g_interval", "value"), 1e9),
+        "model 'm' carbon emissions_g interval",
     ),
     "R is not A/B": (_set((*FAIRNESS, "value"), 2.0), "fairness 'demographic_parity': R=2.0 is"),
     "A missing with R": (
