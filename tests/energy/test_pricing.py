@@ -54,3 +54,35 @@ def test_defaults_and_to_dict(monkeypatch):
 def test_bad_values_fail_at_construction(kwargs, error, match):
     with pytest.raises(error, match=match):
         Pricing(**{"country": "FRA", **kwargs})
+
+
+def test_an_interval_is_priced_bound_by_bound(monkeypatch):
+    # [0.7, 1.0, 1.4] mWh × PUE 1.5 = [1.05, 1.5, 2.1] mWh; × 400 g/kWh = [0.42, 0.6, 0.84] g.
+    from greennb.energy import EnergyInterval
+    from greennb.energy import _pricing as pricing_module
+
+    monkeypatch.setattr(pricing_module, "grid_carbon_intensity", lambda country: 400.0)
+    monkeypatch.setattr(
+        pricing_module,
+        "carbon_emissions",
+        lambda kwh, *, country, renewable_share: carbon_emissions(
+            kwh, carbon_intensity=400.0, renewable_share=renewable_share
+        ),
+    )
+    pricing = Pricing(country="FRA", pue=1.5)
+    priced = pricing.price(EnergyInterval(1.0e-6, 0.7e-6, 1.4e-6))
+    assert priced["total_kwh"] == pytest.approx(1.5e-6)
+    assert priced["emissions_g"] == pytest.approx(0.6e-3)
+    assert priced["total_kwh_interval"] == {
+        "value": pytest.approx(1.5e-6),
+        "low": pytest.approx(1.05e-6),
+        "high": pytest.approx(2.1e-6),
+    }
+    assert priced["emissions_g_interval"] == {
+        "value": pytest.approx(0.6e-3),
+        "low": pytest.approx(0.42e-3),
+        "high": pytest.approx(0.84e-3),
+    }
+    plain = pricing.price(1.0e-6)  # a bare number: no interval to carry
+    assert plain["total_kwh_interval"] is None and plain["emissions_g_interval"] is None
+    assert pricing.facility_interval(None) is None and pricing.emissions_interval_g(None) is None

@@ -184,3 +184,44 @@ def test_global_idle_baseline_is_stored_on_the_session(own_global_session, fakes
     baseline = measure_idle_baseline(seconds=0.01)
     assert baseline.power_w == pytest.approx(20.0)
     assert get_session().idle_baseline is baseline
+
+
+def test_stated_hardware_reaches_codecarbon_and_every_result(make_session, fakes):
+    from codecarbon.external.hardware import CPU
+    from codecarbon.external.ram import RAM
+
+    # What CodeCarbon builds when told force_cpu_power=65 and force_ram_power=6.
+    hardware = [RAM(force_ram_power=6.0), CPU(output_dir=".", mode="cpu_load", model="X", tdp=65)]
+    tracker = fakes.Tracker([fakes.data(cpu=1e-4, ram=1e-5)], hardware=hardware)
+    session = make_session(
+        tracker, cpu_power_w=65, ram_power_w=6, hardware_source="ThinkPad T14 spec sheet"
+    )
+    with track("train", session=session) as t:
+        pass
+    assert (tracker.settings["force_cpu_power"], tracker.settings["force_ram_power"]) == (65, 6)
+    result = t.result
+    assert result.cpu_method.startswith("stated by user: ThinkPad T14 spec sheet; CPU power 65 W")
+    assert result.ram_method == "stated by user: ThinkPad T14 spec sheet; RAM power 6 W, constant"
+    assert result.cpu_parameters["hardware_source"] == "ThinkPad T14 spec sheet"
+    assert result.cpu_parameters["error_range"]["key"] == "cpu_load_user"
+    assert session.stated == {
+        "cpu_power_w": 65.0,
+        "ram_power_w": 6.0,
+        "hardware_source": "ThinkPad T14 spec sheet",
+    }
+
+
+def test_configure_keeps_or_replaces_the_stated_hardware(own_global_session, fakes, monkeypatch):
+    monkeypatch.setattr(adapter, "offline_tracker", lambda **s: fakes.Tracker(**s))
+    stated = configure(country="FRA", cpu_power_w=150, hardware_source="Intel ARK")
+    assert stated.stated["cpu_power_w"] == 150.0
+    assert configure(measure_power_secs=2.0).stated == stated.stated  # kept
+    replaced = configure(ram_power_w=8, hardware_source="DIMM label")
+    assert replaced.stated == {
+        "cpu_power_w": None,
+        "ram_power_w": 8.0,
+        "hardware_source": "DIMM label",
+    }
+    with pytest.raises(InvalidValueError, match="hardware_source must say where"):
+        configure(cpu_power_w=100)
+    assert get_session() is replaced  # a failed configure leaves the session alone

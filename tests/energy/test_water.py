@@ -24,3 +24,16 @@ def test_water_footprint_rejects_bad_values():
         water_footprint(1.0, wue=-1)
     with pytest.raises(InvalidTypeError, match=r"energy_kwh must be a real number"):
         water_footprint(None)
+
+
+def test_water_carries_the_energy_interval():
+    from greennb.energy import EnergyInterval
+
+    estimate = water_footprint(EnergyInterval(2.0, 1.4, 2.8), wue=1.8)
+    assert estimate.litres == pytest.approx(3.6) and estimate.energy_kwh == 2.0
+    assert estimate.litres_interval == {
+        "value": pytest.approx(3.6),
+        "low": pytest.approx(2.52),
+        "high": pytest.approx(5.04),
+    }
+    assert water_footprint(2.0).litres_interval is None
