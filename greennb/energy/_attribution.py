@@ -104,7 +104,8 @@ def attribution_fields(
     from greennb.energy._usage import machine_shared
 
     shared, reason = machine_shared(usage)
-    fields["attribution"] = f"{MACHINE_SHARED}: {reason}" if shared else MACHINE_WIDE
+    detail = reason.removeprefix("machine shared: ")
+    fields["attribution"] = f"{MACHINE_SHARED}: {detail}" if shared else MACHINE_WIDE
     fields["attribution_reason"] = reason
     fields["usage"] = usage.to_dict()
     try:

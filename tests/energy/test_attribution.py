@@ -52,8 +52,10 @@ def test_a_shared_machine_is_not_attributable_and_gets_no_dynamic_energy(make_se
     with track("train", session=session) as t:
         pass
     result = t.result
-    assert result.attribution.startswith("machine shared: not attributable: machine shared: ")
-    assert "other processes used 1.50 CPU-s over 1.00 s" in result.attribution
+    assert result.attribution.startswith(
+        "machine shared: not attributable: other processes used 1.50 CPU-s over 1.00 s"
+    )
+    assert result.attribution_reason.startswith("machine shared: other processes used 1.50")
     assert result.energy_kwh == pytest.approx(0.01)  # still reported, flagged
     assert result.dynamic_energy_kwh is None
     assert result.dynamic_reason == SHARED_DYNAMIC_REASON.format(attribution=result.attribution)
