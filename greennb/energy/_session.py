@@ -148,6 +148,9 @@ class EnergySession:
         Every phase recorded by this session, in order.
     idle_baseline : IdleBaseline or None
         The last idle-baseline measurement.
+    stated : dict
+        The hardware the user stated: ``cpu_power_w``, ``ram_power_w`` (W) and
+        ``hardware_source`` (None where not stated).
 
     Raises
     ------
