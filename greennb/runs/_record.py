@@ -11,7 +11,9 @@ phase has none) and priced by the record's :class:`greennb.energy.Pricing`, exac
 :func:`greennb.evaluation.evaluate_variant` totals and prices them. Every phase keeps its
 components' methods, parameters and intervals, its attribution and the independent estimate
 (:meth:`greennb.energy.EnergyResult.to_dict`); the total keeps its interval, and the carbon
-entry prices it bound by bound (``total_kwh_interval``, ``emissions_g_interval``).
+entry prices it bound by bound (``total_kwh_interval``, ``emissions_g_interval``). The record's
+``energy_error_ranges`` gives, for each error range its phases use, the relative bounds and the
+sources they come from (:data:`greennb.energy.ERROR_RANGES`).
 
 Written by hand because no maintained library does this: papermill's companion scrapbook is
 unmaintained, and MLflow-style trackers bring a server and a store of their own.
@@ -32,7 +34,7 @@ from typing import Any
 from greennb._json import to_json_value
 from greennb._validation import is_real
 from greennb.data import Dataset, Split
-from greennb.energy import EnergyResult, Pricing, total_energy
+from greennb.energy import ERROR_RANGES, EnergyResult, Pricing, total_energy
 from greennb.energy import close_session as close_energy_session
 from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 from greennb.fairness import SRIResult
@@ -254,6 +256,7 @@ class RunRecord:
             "models": self._models,
             "sections": self._sections,
             "figures": self._figures,
+            "energy_error_ranges": _error_ranges(self._models),
             "environment": environment_info(),
             "started_at": self._started_at.isoformat(timespec="seconds"),
             "finished_at": finished.isoformat(timespec="seconds"),
@@ -281,6 +284,17 @@ class RunRecord:
         os.replace(partial, path)
         self._written = path
         return path
+
+
+def _error_ranges(models: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the error ranges the phases use: key → low, high (fractions) and source."""
+    keys = {
+        phase.get(f"{part}_parameters", {}).get("error_range", {}).get("key")
+        for model in models
+        for phase in model["energy"].values()
+        for part in ("cpu", "gpu", "ram")
+    }
+    return {key: ERROR_RANGES[key].to_dict() for key in sorted(k for k in keys if k)}
 
 
 def _metric_label(sri: SRIResult) -> str:

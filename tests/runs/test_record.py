@@ -200,3 +200,16 @@ def test_an_interactive_record_gets_its_own_folder_in_the_store(tmp_path, monkey
     monkeypatch.setenv(RUNS_DIR_ENV, str(tmp_path / "store"))
     record = RunRecord("c", parameters={})
     assert record.run_dir.parent == tmp_path / "store" / "c" and record.run_dir.is_dir()
+
+
+def test_the_record_cites_the_error_ranges_its_phases_use(tmp_path, energy_result):
+    from greennb.energy import ERROR_RANGES
+
+    phase = energy_result(1e-3, 1.0, phase="train")
+    parameters = {"error_range": {"key": "ram_model", "low": -0.6, "high": 0.5}}
+    phase = dataclasses.replace(phase, ram_parameters=parameters)
+    record = RunRecord("c", parameters={}, run_dir=tmp_path)
+    record.add_model("m", quality={}, energy=[phase])
+    cited = record.to_dict()["energy_error_ranges"]
+    assert cited == {"ram_model": ERROR_RANGES["ram_model"].to_dict()}
+    assert "Cloud Carbon Footprint" in cited["ram_model"]["source"]
