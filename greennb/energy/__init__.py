@@ -6,8 +6,21 @@ What lives where:
   (``STATUS_MEASURED``, ``STATUS_ESTIMATED``, ``STATUS_UNAVAILABLE``), :func:`worst_status`,
   :func:`dynamic_energy`;
 - ``_totals``: :func:`total_energy` and :class:`EnergyTotal`, the one way to total phases;
-- ``_codecarbon``: the one adapter to CodeCarbon (offline tracker, measured vs estimated per
-  component, failures turned into "unavailable: reason");
+- ``_methods``: :class:`ComponentMethod` (how a component's energy was obtained),
+  :data:`ERROR_RANGES` and :class:`ErrorRange` (each method's cited error range);
+- ``_hardware``: CodeCarbon's hardware objects read into methods (RAPL, NVML, its load model
+  ``TDP × (0.1 + 0.9 · load³)`` and where the TDP came from, its RAM model), stated hardware;
+- ``_codecarbon``: the one adapter to CodeCarbon (offline tracker, settings, failures turned
+  into "unavailable: reason");
+- ``_usage``: :class:`Usage`, :class:`UsageSampler` (this process's CPU time and memory around a
+  phase), :func:`machine_shared`;
+- ``_independent``: :func:`independent_estimate`, :class:`IndependentEstimate`,
+  :class:`CoefficientModel`, ``DEFAULT_COEFFICIENTS`` (Cloud Carbon Footprint);
+- ``_attribution`` and ``_phase_result``: a phase's attribution, independent estimate and
+  dynamic energy, and the building of its :class:`EnergyResult`;
+- ``_compare``: :func:`compare_energy`, :class:`EnergyComparison`, ``VERDICTS``: verdicts only
+  beyond the noise;
+- ``_repeat``: :func:`measure_repeatedly`, :class:`RepeatedEnergy` (median and spread);
 - ``_session``: :class:`EnergySession`, :func:`get_session`, :func:`configure`,
   :func:`close_session`, :func:`measure_idle_baseline`;
 - ``_track``: :func:`track` and :class:`PhaseTracker` (context manager and decorator);
@@ -32,6 +45,7 @@ Importing this package does not import CodeCarbon; the first tracked phase or gr
 """
 
 from greennb.energy._carbon import carbon_emissions, carbon_scenarios
+from greennb.energy._compare import VERDICTS, EnergyComparison, compare_energy
 from greennb.energy._embodied import (
     DEFAULT_GPU_EMBODIED_KG_CO2E,
     EmbodiedEstimate,
@@ -50,9 +64,17 @@ from greennb.energy._grid import (
     grid_renewable_share,
     list_countries,
 )
+from greennb.energy._independent import (
+    DEFAULT_COEFFICIENTS,
+    CoefficientModel,
+    IndependentEstimate,
+    independent_estimate,
+)
 from greennb.energy._interval import EnergyInterval
 from greennb.energy._magic import load_ipython_extension
+from greennb.energy._methods import ERROR_RANGES, ComponentMethod, ErrorRange
 from greennb.energy._pricing import Pricing
+from greennb.energy._repeat import RepeatedEnergy, measure_repeatedly
 from greennb.energy._results import (
     STATUS_ESTIMATED,
     STATUS_MEASURED,
@@ -81,34 +103,47 @@ from greennb.energy._training_forecast_outcome import (
     TrainingEnergyOutcome,
     training_energy_outcome,
 )
+from greennb.energy._usage import Usage, UsageSampler, machine_shared
 from greennb.energy._water import DEFAULT_WUE, WaterEstimate, water_footprint
 
 __all__ = [
+    "CoefficientModel",
+    "ComponentMethod",
+    "DEFAULT_COEFFICIENTS",
     "DEFAULT_COOLING_SHARE",
     "DEFAULT_COUNTRY",
     "DEFAULT_FORECAST_AFTER",
     "DEFAULT_GPU_EMBODIED_KG_CO2E",
     "DEFAULT_PUE",
     "DEFAULT_WUE",
+    "ERROR_RANGES",
     "EmbodiedEstimate",
+    "EnergyComparison",
     "EnergyInterval",
     "EnergyResult",
     "EnergySession",
     "EnergyTotal",
+    "ErrorRange",
     "FacilityEnergy",
     "IdleBaseline",
+    "IndependentEstimate",
     "PhaseTracker",
     "Pricing",
+    "RepeatedEnergy",
     "STATUS_ESTIMATED",
     "STATUS_MEASURED",
     "STATUS_UNAVAILABLE",
     "TrainingEnergyForecast",
     "TrainingEnergyForecaster",
     "TrainingEnergyOutcome",
+    "Usage",
+    "UsageSampler",
+    "VERDICTS",
     "WaterEstimate",
     "carbon_emissions",
     "carbon_scenarios",
     "close_session",
+    "compare_energy",
     "configure",
     "default_country",
     "dynamic_energy",
@@ -119,9 +154,12 @@ __all__ = [
     "get_session",
     "grid_carbon_intensity",
     "grid_renewable_share",
+    "independent_estimate",
     "list_countries",
     "load_ipython_extension",
+    "machine_shared",
     "measure_idle_baseline",
+    "measure_repeatedly",
     "total_energy",
     "track",
     "training_energy_outcome",
