@@ -56,7 +56,7 @@ CASES_AND_ALL_MSG = "give case names or --all, not both."
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="greennb",
-        description="Energy (measured or estimated, and labelled so), carbon and fairness of ML models.",
+        description="Energy (measured or estimated, labelled so), carbon, fairness of ML models.",
     )
     parser.add_argument("--version", action="version", version=f"greennb {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

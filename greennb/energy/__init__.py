@@ -32,6 +32,8 @@ What lives where:
 - ``_carbon``: :func:`carbon_emissions` (``C = E_total × CI × (1 − ε)``),
   :func:`carbon_scenarios`;
 - ``_interval``: :class:`EnergyInterval`, an energy with its low–high interval;
+- ``_tables``: :func:`component_table` and :func:`phase_table`, results as tables (mWh)
+  with their intervals, methods and attribution;
 - ``_pricing``: :class:`Pricing`, one (country, PUE, ε) to price energy with;
 - ``_water`` and ``_embodied``: :func:`water_footprint`, :func:`embodied_emissions`, estimates;
 - ``_training_forecast_model``: :func:`forecast_training_energy`, the forecast of a whole
@@ -91,6 +93,7 @@ from greennb.energy._session import (
     get_session,
     measure_idle_baseline,
 )
+from greennb.energy._tables import component_table, phase_table
 from greennb.energy._totals import EnergyTotal, total_energy
 from greennb.energy._track import PhaseTracker, track
 from greennb.energy._training_forecast import TrainingEnergyForecaster, fit_with_energy_forecast
@@ -144,6 +147,7 @@ __all__ = [
     "carbon_scenarios",
     "close_session",
     "compare_energy",
+    "component_table",
     "configure",
     "default_country",
     "dynamic_energy",
@@ -160,6 +164,7 @@ __all__ = [
     "machine_shared",
     "measure_idle_baseline",
     "measure_repeatedly",
+    "phase_table",
     "total_energy",
     "track",
     "training_energy_outcome",
