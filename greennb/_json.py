@@ -19,9 +19,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 
 def json_number(value: Any) -> Any:
     """Return a number as a plain ``int``/``float``/``bool``, NaN and infinities as None.
@@ -36,6 +33,8 @@ def json_number(value: Any) -> Any:
     object
         The plain scalar, or None for NaN and ±infinity.
     """
+    import numpy as np  # imported on first use: greennb.energy stays light to import
+
     if value is None or isinstance(value, (bool, np.bool_)):
         return None if value is None else bool(value)
     if isinstance(value, (int, np.integer)):
@@ -58,6 +57,9 @@ def to_json_value(value: Any) -> Any:
     object
         The same content built from dict, list, str, int, float, bool and None.
     """
+    import numpy as np
+    import pandas as pd
+
     if isinstance(value, str):
         return value
     if value is None or isinstance(value, (bool, int, float, np.number, np.bool_)):

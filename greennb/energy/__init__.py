@@ -96,16 +96,6 @@ from greennb.energy._session import (
 from greennb.energy._tables import component_table, phase_table
 from greennb.energy._totals import EnergyTotal, total_energy
 from greennb.energy._track import PhaseTracker, track
-from greennb.energy._training_forecast import TrainingEnergyForecaster, fit_with_energy_forecast
-from greennb.energy._training_forecast_model import (
-    TrainingEnergyForecast,
-    forecast_training_energy,
-)
-from greennb.energy._training_forecast_outcome import (
-    DEFAULT_FORECAST_AFTER,
-    TrainingEnergyOutcome,
-    training_energy_outcome,
-)
 from greennb.energy._usage import Usage, UsageSampler, machine_shared
 from greennb.energy._water import DEFAULT_WUE, WaterEstimate, water_footprint
 
@@ -171,3 +161,26 @@ __all__ = [
     "water_footprint",
     "worst_status",
 ]
+
+# The training-energy forecast needs the torch estimators (greennb.models, scikit-learn): its
+# names load on first use, so that ``import greennb.energy`` stays light (PEP 562).
+_TRAINING_FORECAST = {
+    "DEFAULT_FORECAST_AFTER": "_training_forecast_outcome",
+    "TrainingEnergyForecast": "_training_forecast_model",
+    "TrainingEnergyForecaster": "_training_forecast",
+    "TrainingEnergyOutcome": "_training_forecast_outcome",
+    "fit_with_energy_forecast": "_training_forecast",
+    "forecast_training_energy": "_training_forecast_model",
+    "training_energy_outcome": "_training_forecast_outcome",
+}
+
+
+def __getattr__(name: str):
+    """Load a training-energy forecast name on first use."""
+    if name not in _TRAINING_FORECAST:
+        raise AttributeError(f"module 'greennb.energy' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"greennb.energy.{_TRAINING_FORECAST[name]}"), name)
+    globals()[name] = value
+    return value

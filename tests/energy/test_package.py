@@ -22,3 +22,17 @@ def test_importing_energy_does_not_import_codecarbon():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert result.stdout.strip() == "False"
+
+
+def test_importing_energy_loads_neither_scikit_learn_nor_pandas():
+    code = (
+        "import greennb.energy, sys; "
+        "print([m for m in ('sklearn', 'pandas', 'numpy', 'torch') if m in sys.modules]); "
+        "greennb.energy.fit_with_energy_forecast; print('sklearn' in sys.modules)"
+    )
+    checkout = str(Path(energy.__file__).parents[2])
+    env = {**os.environ, "PYTHONPATH": checkout}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.split("\n")[:2] == ["[]", "True"]  # the forecast loads on first use
