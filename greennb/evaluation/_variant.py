@@ -4,6 +4,12 @@ The training phases of a variant are totalled by :func:`greennb.energy.total_ene
 same rule as :class:`greennb.runs.RunRecord` uses: no total when a phase has no energy. Both the
 training total and the energy per 1,000 predictions carry their
 :class:`~greennb.energy.EnergyInterval` (the interval of each phase's method, scaled).
+
+Training energy and energy per prediction are two quantities, never summed: in a run record
+(:meth:`VariantEvaluation.record_entry`) the model's phases, and so its ``energy_total`` and
+``carbon``, are the training phases given; the timed inference loop is kept beside them in
+``extra["inference_energy"]``, labelled as a per-prediction figure, with the number of
+predictions it covered.
 """
 
 from __future__ import annotations
@@ -39,6 +45,12 @@ DEFAULT_BATCH_SIZE = 1024
 DEFAULT_MIN_SECONDS = 1.0
 #: Status of a training energy that was not given to :func:`evaluate_variant`.
 STATUS_NOT_GIVEN = "not given"
+#: How the inference phase of a run-record entry is to be read (``extra["inference_use"]``).
+INFERENCE_USE = (
+    "per-prediction figure: the energy of a timed loop of {predictions} predictions "
+    "({n_batches} batches of {batch_size} rows), from which inference_wh_per_1000 is "
+    "computed; not part of energy_total, which is the training energy"
+)
 
 
 # --- Error messages (tests match them) ------------------------------------------------------
@@ -115,6 +127,8 @@ class VariantEvaluation:
         1,000 / predictions.
     training_energy_interval : EnergyInterval or None
         ``training_energy_kwh`` with the sum of the phases' intervals (kWh).
+    training_results : tuple of EnergyResult
+        The training phases given, in order (what a run record totals as the model's energy).
     """
 
     name: str
@@ -142,6 +156,12 @@ class VariantEvaluation:
     sri: SRIResult
     inference_kwh_per_1000_interval: EnergyInterval | None = None
     training_energy_interval: EnergyInterval | None = None
+    training_results: tuple[EnergyResult, ...] = ()
+
+    @property
+    def inference_predictions(self) -> int:
+        """Predictions made in the timed inference loop: ``n_batches × batch_size``."""
+        return self.n_batches * self.batch_size
 
     def to_row(self) -> dict[str, Any]:
         """Return one flat row for a table (see :func:`variant_table`)."""
@@ -182,6 +202,12 @@ class VariantEvaluation:
             "levers": [dict(lever) for lever in self.levers],
             "batch_size": self.batch_size,
             "n_batches": self.n_batches,
+            "inference_predictions": self.inference_predictions,
+            "inference_use": INFERENCE_USE.format(
+                predictions=self.inference_predictions,
+                n_batches=self.n_batches,
+                batch_size=self.batch_size,
+            ),
             "training_phases": list(self.training_phases),
             "pos_label": to_json_value(self.pos_label),
             "by_group": by_group,
@@ -197,15 +223,19 @@ class VariantEvaluation:
         Returns
         -------
         dict
-            ``quality``, ``energy`` (the inference phase), ``fairness`` (the SRI) and
-            ``extra`` (everything else of :meth:`to_dict`).
+            ``quality``; ``energy``, the training phases given (so that the entry's
+            ``energy_total`` and ``carbon`` are the training energy; empty when none was
+            given); ``fairness`` (the SRI); and ``extra``, everything else of :meth:`to_dict`,
+            among it the inference phase as ``inference_energy`` (a per-prediction figure,
+            never added to the total: see ``inference_use``), ``inference_predictions``,
+            ``inference_wh_per_1000`` and its interval.
         """
         extra = self.to_dict()
-        for key in ("sri", "inference_energy", *self.quality):
+        for key in ("sri", *self.quality):
             extra.pop(key, None)
         return {
             "quality": dict(self.quality),
-            "energy": {"inference": self.inference_energy},
+            "energy": {result.phase: result for result in self.training_results},
             "fairness": self.sri,
             "extra": extra,
         }
@@ -243,9 +273,10 @@ def _wh_bounds(name: str, interval: EnergyInterval | None) -> dict[str, float | 
     return {f"{name}_low": wh and wh["low"], f"{name}_high": wh and wh["high"]}
 
 
-def _training_energy(energy: Any) -> tuple[float | None, str, list[str], EnergyInterval | None]:
+def _training_energy(energy: Any) -> tuple[Any, ...]:
+    """Return the training total's kWh, status, phases and interval, and the results."""
     if energy is None:
-        return None, STATUS_NOT_GIVEN, [], None
+        return None, STATUS_NOT_GIVEN, [], None, ()
     results = [energy] if isinstance(energy, EnergyResult) else energy
     if isinstance(results, (str, bytes)) or not isinstance(results, Sequence):
         raise InvalidTypeError(NOT_ENERGY_MSG.format(type_name=type(energy).__name__))
@@ -253,7 +284,7 @@ def _training_energy(energy: Any) -> tuple[float | None, str, list[str], EnergyI
         bad = next(r for r in results if not isinstance(r, EnergyResult))
         raise InvalidTypeError(NOT_ENERGY_MSG.format(type_name=type(bad).__name__))
     total = total_energy(results)
-    return total.energy_kwh, total.status, total.phases, total.interval
+    return total.energy_kwh, total.status, total.phases, total.interval, tuple(results)
 
 
 def _size_figures(model: Any) -> dict[str, Any]:
@@ -389,7 +420,8 @@ def evaluate_variant(
     batch_size = integer(batch_size, name="batch_size", minimum=1)
     min_batches = integer(min_batches, name="min_batches", minimum=1)
     min_seconds = positive(min_seconds, name="min_seconds", unit="s")
-    training_kwh, training_status, phases, training_interval = _training_energy(training_energy)
+    training = _training_energy(training_energy)
+    training_kwh, training_status, phases, training_interval, training_results = training
     task = "classification" if dataset.task == "classification" else "regression"
     pos_label = favourable_or_positive(dataset)
     y_pred = model.predict(split.X_test)
@@ -441,4 +473,5 @@ def evaluate_variant(
             energy.interval, len(latencies) * batch_size
         ),
         training_energy_interval=training_interval,
+        training_results=training_results,
     )

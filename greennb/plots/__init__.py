@@ -5,6 +5,8 @@ title and returns the Axes; save one into a run with :meth:`greennb.runs.RunReco
 
 - ``_axes``: what the figures share (a fresh Axes, the column check, the unit tables
   :data:`ENERGY_UNITS` and :data:`MASS_UNITS`).
+- ``_intervals``: error bars from ``<value>_low`` / ``<value>_high`` columns, clipped at 0,
+  and repeats summarised by their median and widest interval.
 - ``_energy``: :func:`energy_table`, :func:`energy_bars`, :func:`facility_breakdown`,
   :func:`scenario_heatmap`, :func:`grid_carbon_bars`, :func:`footprint_bars`
   (:data:`FOOTPRINT_VALUES`).

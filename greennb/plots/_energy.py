@@ -2,26 +2,52 @@
 
 Energies come in kWh from greennb and are drawn in the unit asked for (Wh or mWh read best for
 notebook-sized runs); emissions are g CO2e. Titles say whether the figures were measured or
-estimated.
+estimated, from their status. Every bar carries its interval as an error bar when the input
+has one (an :class:`~greennb.energy.EnergyInterval`, or ``<value>_low`` / ``<value>_high``
+columns), clipped at 0 (see :mod:`greennb.plots._intervals`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from greennb.energy import EnergyInterval
+from greennb.errors import InvalidValueError
 from greennb.plots._axes import ENERGY_UNITS, MASS_UNITS, _axes, _require, _unit_factor, _words
+from greennb.plots._intervals import interval_barplot, summarise_bars
 
 #: Quantities of :func:`footprint_bars`: column → (axis label, factor from the column's unit).
 FOOTPRINT_VALUES = {
     "total_kwh": ("facility energy E_total (Wh)", 1e3),
     "energy_kwh": ("computation energy (Wh)", 1e3),
     "emissions_g": ("emissions (g CO2e)", 1.0),
+    "train_kwh": ("training computation energy (Wh)", 1e3),
+    "inference_kwh_per_1000": ("computation energy per 1,000 predictions (Wh)", 1e3),
 }
+# The status column that says how each quantity of FOOTPRINT_VALUES was obtained.
+_FOOTPRINT_STATUS = {"train_kwh": "train_status", "inference_kwh_per_1000": "inference_status"}
+# The columns that tell footprint bars apart, when the table has them (case and model always).
+_FOOTPRINT_KEYS = ("case", "dataset", "model", "parameter_set")
+
+INTERVAL_MISMATCH_MSG = (
+    "interval is {value} kWh but the facility's computation energy is {computation} kWh; "
+    "pass the interval of the energy that facility_energy was given."
+)
+
+
+def _interval_of(result: Any) -> EnergyInterval | None:
+    """Return the interval of a result (``.interval``, or a dict's ``"interval"``), or None."""
+    interval = result.get("interval") if isinstance(result, Mapping) else result
+    if isinstance(interval, Mapping):
+        return EnergyInterval(**interval)
+    interval = getattr(interval, "interval", interval)
+    return interval if isinstance(interval, EnergyInterval) else None
 
 
 def energy_table(results: Sequence[Any], *, label: str = "model") -> pd.DataFrame:
@@ -37,19 +63,23 @@ def energy_table(results: Sequence[Any], *, label: str = "model") -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        One row per result: label, phase, duration_s, energy_wh, status.
+        One row per result: label, phase, duration_s, energy_wh, energy_wh_low and
+        energy_wh_high (the result's interval, Wh; None without one), status.
     """
     rows = []
     for item in results:
         name, result = item if isinstance(item, tuple) else (None, item)
         record = result.to_dict() if hasattr(result, "to_dict") else dict(result)
         energy = record.get("energy_kwh")
+        interval = _interval_of(record) if energy is not None else None
         rows.append(
             {
                 label: name,
                 "phase": record.get("phase"),
                 "duration_s": record.get("duration_s"),
                 "energy_wh": None if energy is None else 1000.0 * energy,
+                "energy_wh_low": None if interval is None else 1000.0 * interval.low,
+                "energy_wh_high": None if interval is None else 1000.0 * interval.high,
                 "status": record.get("status"),
             }
         )
@@ -64,7 +94,10 @@ def energy_bars(
     Parameters
     ----------
     table : pandas.DataFrame
-        As returned by :func:`energy_table` (``energy_wh`` and ``status`` columns).
+        As returned by :func:`energy_table` (``energy_wh`` and ``status`` columns; with
+        ``energy_wh_low`` and ``energy_wh_high`` the intervals are drawn as error bars,
+        clipped at 0 Wh). Rows sharing ``x`` and ``hue`` are repeats: their median is drawn,
+        the error bar spans their lowest low to their highest high.
     x, hue : str
         Columns for the bar positions and colours.
     ax : matplotlib.axes.Axes, optional
@@ -72,7 +105,8 @@ def energy_bars(
     """
     _require(table, [x, hue, "energy_wh", "status"], "energy_bars")
     ax = _axes(ax)
-    sns.barplot(data=table, x=x, y="energy_wh", hue=hue, ax=ax)
+    bars = summarise_bars(table, keys=list(dict.fromkeys([x, hue])), value="energy_wh")
+    interval_barplot(bars, category=x, value="energy_wh", hue=hue, ax=ax)
     statuses = sorted(set(table["status"].dropna()))
     ax.set(
         xlabel=_words(x),
@@ -118,7 +152,12 @@ def scenario_heatmap(
 
 
 def facility_breakdown(
-    facility: Any, *, unit: str = "mWh", status: str | None = None, ax: plt.Axes | None = None
+    facility: Any,
+    *,
+    unit: str = "mWh",
+    status: str | None = None,
+    ax: plt.Axes | None = None,
+    interval: Any = None,
 ) -> plt.Axes:
     """Bar chart of E_total split into computation, data-centre and cooling energy.
 
@@ -130,28 +169,52 @@ def facility_breakdown(
         Unit of the bars; small notebook runs read best in mWh.
     status : str, optional
         How the computation energy was obtained (``"measured"`` or ``"estimated"``), shown in
-        the title.
+        the title; default the status of ``interval`` when it is a result.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
+    interval : EnergyInterval, EnergyResult or EnergyTotal, optional
+        The computation energy's interval (kWh; a result's ``.interval``), drawn as error
+        bars: each part is a fixed multiple of the computation energy (1, (PUE − 1)(1 − s)
+        and (PUE − 1)·s for a cooling share s), so its interval is that multiple of the
+        computation's. The title gives E_total's interval.
+
+    Raises
+    ------
+    ValueError
+        For an unknown unit, or an interval whose value is not the facility's computation
+        energy.
     """
     scale = _unit_factor(unit, ENERGY_UNITS, name="energy unit")
+    if status is None and interval is not None:
+        status = getattr(interval, "status", None)
+    bounds = _interval_of(interval) if interval is not None else None
+    if bounds is not None and not math.isclose(
+        bounds.value, facility.computation_kwh, rel_tol=1e-9, abs_tol=1e-15
+    ):
+        raise InvalidValueError(
+            INTERVAL_MISMATCH_MSG.format(value=bounds.value, computation=facility.computation_kwh)
+        )
+    overhead = facility.pue - 1.0
+    multiples = [1.0, overhead * (1.0 - facility.cooling_share), overhead * facility.cooling_share]
+    energies = [facility.computation_kwh, facility.data_center_kwh, facility.cooling_kwh]
     table = pd.DataFrame(
-        {
-            "part": ["computation", "data centre", "cooling"],
-            "energy": [
-                facility.computation_kwh * scale,
-                facility.data_center_kwh * scale,
-                facility.cooling_kwh * scale,
-            ],
-        }
+        {"part": ["computation", "data centre", "cooling"], "energy": [e * scale for e in energies]}
     )
+    if bounds is not None:
+        table["energy_low"] = [bounds.low * m * scale for m in multiples]
+        table["energy_high"] = [bounds.high * m * scale for m in multiples]
     ax = _axes(ax)
-    sns.barplot(data=table, x="part", y="energy", hue="part", legend=False, ax=ax)
+    bars = summarise_bars(table, keys=["part"], value="energy")
+    interval_barplot(bars, category="part", value="energy", hue="part", legend=False, ax=ax)
+    total = f"{facility.total_kwh * scale:.3g}"
+    if bounds is not None:
+        low, high = (b * facility.pue * scale for b in (bounds.low, bounds.high))
+        total += f" [{low:.3g}–{high:.3g}]"
     ax.set(
         xlabel="part of E_total",
         ylabel=f"energy ({unit})",
         title=(
-            f"E_total = {facility.total_kwh * scale:.3g} {unit} at PUE {facility.pue:g} "
+            f"E_total = {total} {unit} at PUE {facility.pue:g} "
             "(computation + data centre + cooling)" + (f", {status}" if status else "")
         ),
     )
@@ -161,29 +224,68 @@ def facility_breakdown(
 def footprint_bars(
     table: pd.DataFrame, *, value: str = "total_kwh", ax: plt.Axes | None = None
 ) -> plt.Axes:
-    """Horizontal bars of energy or emissions per case and model, mean over runs.
+    """Horizontal bars of energy or emissions: one bar per case, dataset, model and parameters.
+
+    Different cases, datasets, models or parameter sets are never averaged into one bar. Runs
+    that share all of them are repeats: their bar is the median, and its error bar spans the
+    lowest low to the highest high of their intervals (``<value>_low`` / ``<value>_high``
+    columns, when present), clipped at 0.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        One row per (run, model) with ``case``, ``model``, ``energy_status`` and ``value``
-        columns, as :func:`greennb.report.collect_runs` returns.
-    value : {"total_kwh", "energy_kwh", "emissions_g"}
-        Quantity drawn: facility or computation energy (shown in Wh) or g CO2e.
+        One row per (run, model) with ``case``, ``model``, the status column and ``value``
+        columns, as :func:`greennb.report.collect_runs` returns; ``dataset`` and
+        ``parameter_set`` tell bars apart too, when present.
+    value : {"total_kwh", "energy_kwh", "emissions_g", "train_kwh", "inference_kwh_per_1000"}
+        Quantity drawn: facility or computation energy, training energy or energy per 1,000
+        predictions (shown in Wh) or g CO2e. Its status column is ``energy_status``
+        (``train_status``, ``inference_status`` for the last two).
     ax : matplotlib.axes.Axes, optional
-        Where to draw. Error bars are the standard deviation over runs.
+        Where to draw.
     """
     label, factor = _unit_factor(value, FOOTPRINT_VALUES, name="footprint value")
-    _require(table, ["case", "model", "energy_status", value], "footprint_bars")
-    frame = table.assign(
-        bar=table["case"].astype(str) + " / " + table["model"].astype(str),
-        shown=table[value].astype(float) * factor,
-    ).sort_values(["case", "model"])
+    status = _FOOTPRINT_STATUS.get(value, "energy_status")
+    _require(table, ["case", "model", status, value], "footprint_bars")
+    keys = [key for key in _FOOTPRINT_KEYS if key in table.columns]
+    shown = {value: table[value]}
+    for bound in ("low", "high"):
+        if f"{value}_{bound}" in table.columns:
+            shown[f"{value}_{bound}"] = table[f"{value}_{bound}"]
+    numbers = {
+        name: pd.to_numeric(column, errors="coerce") * factor for name, column in shown.items()
+    }
+    frame = table[keys].astype(str).assign(**numbers)
+    bars = summarise_bars(frame.sort_values(keys, kind="stable"), keys=keys, value=value)
+    bars["bar"] = _bar_labels(bars, keys)
     ax = _axes(ax)
-    sns.barplot(data=frame, y="bar", x="shown", hue="case", errorbar="sd", legend=False, ax=ax)
-    statuses = ", ".join(sorted(set(frame["energy_status"].dropna())))
-    ax.set(xlabel=label, ylabel="case / model", title=f"{label} per case and model ({statuses})")
+    if bars.empty:
+        ax.text(0.5, 0.5, f"no {label} recorded", transform=ax.transAxes, ha="center")
+    else:
+        interval_barplot(
+            bars, category="bar", value=value, hue="case", legend=False, ax=ax, horizontal=True
+        )
+    statuses = ", ".join(sorted(set(table[status].dropna())))
+    names = " / ".join(key for key in keys if key != "parameter_set")
+    ax.set(
+        xlabel=label, ylabel=names, title=f"{label} per {names.replace(' / ', ', ')} ({statuses})"
+    )
     return ax
+
+
+def _bar_labels(bars: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """``case / dataset / model``, with the parameter set where one triple has several, and runs."""
+    names = [key for key in keys if key != "parameter_set"]
+    labels = pd.Series(
+        [" / ".join(row) for row in bars[names].itertuples(index=False)],
+        index=bars.index,
+        dtype=object,
+    )
+    if "parameter_set" in keys:
+        several = bars.groupby(names)["parameter_set"].transform("nunique") > 1
+        labels = labels.where(~several, labels + " · parameters " + bars["parameter_set"])
+    runs = bars["runs"].map(lambda n: f" ({n} runs)" if n > 1 else "")
+    return labels + runs
 
 
 def grid_carbon_bars(
@@ -200,7 +302,11 @@ def grid_carbon_bars(
     ----------
     table : pandas.DataFrame
         Rows of :func:`greennb.carbon_scenarios` (``country``, ``carbon_intensity_g_per_kwh``,
-        ``pue``, ``renewable_share``, ``emissions_g``) stacked with an ``x`` column.
+        ``pue``, ``renewable_share``, ``emissions_g``) stacked with an ``x`` column; with
+        ``emissions_g_low`` and ``emissions_g_high`` (the energy's interval priced the same
+        way) the intervals are drawn as error bars, clipped at 0. Rows sharing ``x`` and the
+        country are drawn as their median, the error bar spanning their lowest low to their
+        highest high.
     x : str, default "variant"
         Column telling the models apart.
     unit : {"kg", "g", "mg"}, default "g"
@@ -223,9 +329,13 @@ def grid_carbon_bars(
         row.country: f"{row.country} ({row.carbon_intensity_g_per_kwh:.0f} g/kWh)"
         for row in grids.itertuples()
     }
-    frame = table.assign(grid=table["country"].map(names), shown=table["emissions_g"] * factor)
+    columns = [c for c in ("emissions_g", "emissions_g_low", "emissions_g_high") if c in table]
+    frame = table[[x]].assign(
+        grid=table["country"].map(names), **{c: table[c].astype(float) * factor for c in columns}
+    )
     ax = _axes(ax, figsize=(8.0, 4.0))
-    sns.barplot(data=frame, x=x, y="shown", hue="grid", ax=ax)
+    bars = summarise_bars(frame, keys=[x, "grid"], value="emissions_g")
+    interval_barplot(bars, category=x, value="emissions_g", hue="grid", ax=ax)
     sns.move_legend(ax, "upper left", bbox_to_anchor=(1.0, 1.0))  # tall bars would hide it
     if log_y:
         ax.set_yscale("log")

@@ -17,6 +17,7 @@ import seaborn as sns
 from greennb.energy import worst_status
 from greennb.errors import InvalidValueError
 from greennb.plots._axes import _axes, _require
+from greennb.plots._intervals import clipped_bounds, interval_columns
 
 PREDICTION_LENGTH_MSG = (
     "predictions[{name!r}] has {n} values but there are {expected} times; align them first."
@@ -84,7 +85,8 @@ def training_energy_curve(
         As returned by :meth:`greennb.energy.TrainingEnergyOutcome.epoch_table` (columns
         ``epoch``, ``cumulative_energy_wh``, ``forecast_energy_wh``,
         ``used_for_forecast``, and ``status``; a table without ``status`` is labelled
-        ``"tracked"``).
+        ``"tracked"``). With ``cumulative_energy_wh_low`` and ``cumulative_energy_wh_high``
+        the tracked energy's interval is drawn as a band, clipped at 0 Wh.
     planned_epochs : int, optional
         Draw a vertical line at the planned end of the run.
     ax : matplotlib.axes.Axes, optional
@@ -94,9 +96,10 @@ def training_energy_curve(
     _require(table, needed, "training_energy_curve")
     ax = _axes(ax)
     status = worst_status(list(table["status"])) if "status" in table else "tracked"
-    sns.lineplot(
-        data=table, x="epoch", y="cumulative_energy_wh", marker="o", label=status, ax=ax
-    )
+    sns.lineplot(data=table, x="epoch", y="cumulative_energy_wh", marker="o", label=status, ax=ax)
+    if interval_columns(table, "cumulative_energy_wh") is not None:
+        low, high = clipped_bounds(table, "cumulative_energy_wh")
+        ax.fill_between(table["epoch"], low, high, alpha=0.2, label=f"{status}: interval")
     sns.lineplot(
         data=table, x="epoch", y="forecast_energy_wh", linestyle="--", label="forecast", ax=ax
     )

@@ -14,6 +14,7 @@ import seaborn as sns
 
 from greennb.errors import InvalidValueError
 from greennb.plots._axes import NO_COLUMNS_MSG, _axes, _require, _words
+from greennb.plots._intervals import scatter_errorbars
 
 NO_ROWS_MSG = "{what} found no rows for {name}={value!r}; valid values: {valid}."
 
@@ -32,7 +33,8 @@ def tradeoff_scatter(
     Parameters
     ----------
     table : pandas.DataFrame
-        One row per model or run.
+        One row per model or run; with ``<x>_low`` and ``<x>_high`` columns the energy's
+        interval is drawn as a horizontal error bar, clipped at 0.
     x, y, hue : str
         Columns for energy (kWh), quality and colour (R).
     label : str, optional
@@ -42,6 +44,7 @@ def tradeoff_scatter(
     """
     _require(table, [x, y, hue], "tradeoff_scatter")
     ax = _axes(ax)
+    scatter_errorbars(ax, table, x=x, y=y)
     sns.scatterplot(data=table, x=x, y=y, hue=hue, palette="viridis", s=80, ax=ax)
     if label and label in table.columns:
         for _, row in table.iterrows():
@@ -112,7 +115,8 @@ def pareto_frontier(
     table : pandas.DataFrame
         One row per model or variant.
     x : str
-        Column of the cost, e.g. ``"inference_wh_per_1000"`` (Wh per 1,000 predictions).
+        Column of the cost, e.g. ``"inference_wh_per_1000"`` (Wh per 1,000 predictions); its
+        interval (``<x>_low``, ``<x>_high``) is drawn as error bars when the table has it.
     y, hue : str
         Columns of the quality (fraction) and of the colour (the SRI R).
     label : str, optional

@@ -2,12 +2,18 @@
 
 - ``_collect``: :func:`collect_runs`, the tidy table of the run store, one row per (run,
   model), with the columns :data:`REPORT_COLUMNS` (quality per :data:`QUALITY_BY_TASK`, unit
-  "fraction" for :data:`FRACTION_METRICS`).
-- ``_markdown``: :func:`markdown_table` and :data:`MARKDOWN_COLUMNS`.
-- ``_figures``: :func:`tradeoff_figure` (quality vs energy, coloured by R) and
-  :func:`footprint_figure` (facility energy and emissions per case and model).
+  "fraction" for :data:`FRACTION_METRICS`; every energy and emissions figure with its
+  ``_low`` / ``_high``; the run's ``parameter_set``).
+- ``_energy``: a model entry's training energy and energy per 1,000 predictions, kept apart,
+  and its ``machine_shared`` flag.
+- ``_markdown``: :func:`markdown_table` and :data:`MARKDOWN_COLUMNS`, each interval shown as
+  a low–high range.
+- ``_figures``: :func:`tradeoff_figure` (quality vs energy, coloured by R, with the energy
+  intervals) and :func:`footprint_figure` (training energy, energy per 1,000 predictions and
+  emissions, one bar per case, dataset, model and parameter set, error bars from the
+  intervals).
 - ``_write``: :func:`write_report`, the CSV, Markdown and HTML files in :data:`REPORT_DIR`,
-  with :data:`ESTIMATE_NOTE`.
+  with :data:`ESTIMATE_NOTE` and the runs on a shared machine named.
 
 Examples
 --------

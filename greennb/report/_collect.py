@@ -2,11 +2,18 @@
 
 Each row holds the model's task quality, the social responsibility index R = A / B of its
 first fairness entry, computation energy with its status (measured or estimated), facility
-energy with PUE, emissions and the settings that priced them.
+energy with PUE, emissions and the settings that priced them, each energy and emissions figure
+with its low–high interval (``<column>_low``, ``<column>_high``). Training energy and energy per
+1,000 predictions are separate columns, never summed (:mod:`greennb.report._energy`); a model
+whose phases ran on a shared machine is flagged ``machine_shared``. ``parameter_set`` names the
+run's parameters (all but its folder), so that repeats of the same parameters can be told from
+different runs.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 from collections.abc import Mapping
@@ -16,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from greennb.models import QUALITY_BY_TASK
+from greennb.report._energy import energy_columns
 from greennb.runs import list_runs, read_metrics
 
 #: Columns of :func:`collect_runs`, in order.
@@ -34,15 +42,35 @@ REPORT_COLUMNS = (
     "sri_metric",
     "meets_bar",
     "energy_kwh",
+    "energy_kwh_low",
+    "energy_kwh_high",
     "energy_status",
+    "train_kwh",
+    "train_kwh_low",
+    "train_kwh_high",
+    "train_status",
+    "train_phases",
+    "inference_kwh_per_1000",
+    "inference_kwh_per_1000_low",
+    "inference_kwh_per_1000_high",
+    "inference_status",
+    "inference_predictions",
+    "inference_phases",
+    "machine_shared",
+    "shared_phases",
     "total_kwh",
+    "total_kwh_low",
+    "total_kwh_high",
     "emissions_g",
+    "emissions_g_low",
+    "emissions_g_high",
     "country",
     "pue",
     "renewable_share",
     "device",
     "seed",
     "quick",
+    "parameter_set",
     "finished_at",
     "duration_s",
     "run_dir",
@@ -55,13 +83,21 @@ _NUMERIC_COLUMNS = [
     "sri",
     "sri_fairness_score",
     "sri_bar",
-    "energy_kwh",
-    "total_kwh",
+    *(
+        f"{name}{bound}"
+        for name in ("energy_kwh", "train_kwh", "inference_kwh_per_1000", "total_kwh")
+        for bound in ("", "_low", "_high")
+    ),
+    "inference_predictions",
     "emissions_g",
+    "emissions_g_low",
+    "emissions_g_high",
     "pue",
     "renewable_share",
     "duration_s",
 ]
+# Parameters that differ between repeats of the same run (left out of parameter_set).
+_RUN_SPECIFIC_PARAMETERS = ("run_dir",)
 
 
 def _quality(model: Mapping[str, Any], task: str | None) -> tuple[str | None, float]:
@@ -96,6 +132,31 @@ def _device(model: Mapping[str, Any], record: Mapping[str, Any]) -> str | None:
     return device.get("type") if isinstance(device, Mapping) else device
 
 
+def _bounds(interval: Any) -> tuple[Any, Any]:
+    """Return ``(low, high)`` of a stored interval ``{"value", "low", "high"}``, or Nones."""
+    if not isinstance(interval, Mapping):
+        return None, None
+    return interval.get("low"), interval.get("high")
+
+
+def parameter_set(parameters: Mapping[str, Any]) -> str:
+    """Return a short name of a run's parameters, the same for repeats of the same parameters.
+
+    The first 8 hex digits of the SHA-256 of the parameters as sorted JSON, without the run's
+    own folder (``run_dir``).
+
+    Examples
+    --------
+    >>> parameter_set({"seed": 0, "run_dir": "a"}) == parameter_set({"run_dir": "b", "seed": 0})
+    True
+    >>> parameter_set({"seed": 0}) == parameter_set({"seed": 1})
+    False
+    """
+    kept = {k: v for k, v in parameters.items() if k not in _RUN_SPECIFIC_PARAMETERS}
+    text = json.dumps(kept, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
 def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Return one row per model of a run's record (``metrics.json``)."""
     rows = []
@@ -106,6 +167,9 @@ def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
         metric, value = _quality(model, task)
         unit = "fraction" if str(metric).lower() in FRACTION_METRICS else None
         total, carbon = model["energy_total"], model["carbon"]
+        energy_low, energy_high = _bounds(total.get("interval"))
+        total_low, total_high = _bounds(carbon.get("total_kwh_interval"))
+        emissions_low, emissions_high = _bounds(carbon.get("emissions_g_interval"))
         rows.append(
             {
                 "run_id": f"{record['case']}/{run_dir.name}",
@@ -118,15 +182,23 @@ def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "quality_unit": unit or record["dataset"].get("target_unit"),
                 **_first_fairness(model),
                 "energy_kwh": total.get("energy_kwh"),
+                "energy_kwh_low": energy_low,
+                "energy_kwh_high": energy_high,
                 "energy_status": total.get("status"),
+                **energy_columns(model, record),
                 "total_kwh": carbon.get("total_kwh"),
+                "total_kwh_low": total_low,
+                "total_kwh_high": total_high,
                 "emissions_g": carbon.get("emissions_g"),
+                "emissions_g_low": emissions_low,
+                "emissions_g_high": emissions_high,
                 "country": carbon.get("country"),
                 "pue": carbon.get("pue"),
                 "renewable_share": carbon.get("renewable_share"),
                 "device": _device(model, record),
                 "seed": record.get("seed"),
                 "quick": parameters.get("quick"),
+                "parameter_set": parameter_set(parameters),
                 "finished_at": record["finished_at"],
                 "duration_s": record["duration_s"],
                 "run_dir": str(run_dir),
@@ -150,10 +222,17 @@ def collect_runs(runs_root: str | os.PathLike | None = None) -> pd.DataFrame:
         classification and MAE (target units) for regression and forecasts, else the record's
         first quality metric (named in ``quality_metric``); ``sri``, ``sri_fairness_score``,
         ``sri_bar`` are R, A and B of the model's first fairness entry (NaN when undefined or
-        absent); ``energy_kwh`` is computation energy (kWh) with ``energy_status`` measured,
-        estimated or unavailable; ``total_kwh`` is facility energy (kWh, × PUE);
-        ``emissions_g`` is g CO2e; ``duration_s`` is the run's duration (s). Empty (with these
-        columns) when the store has no finished run.
+        absent); ``energy_kwh`` is computation energy of all the entry's phases (kWh) with
+        ``energy_status`` measured, estimated or unavailable; ``train_kwh`` the training
+        phases' and ``inference_kwh_per_1000`` the inference phases' per 1,000 predictions
+        (kWh, with ``train_status``, ``inference_status``; see
+        :mod:`greennb.report._energy`); ``total_kwh`` is facility energy (kWh, × PUE);
+        ``emissions_g`` is g CO2e; each energy and emissions column has its interval's
+        ``_low`` and ``_high``; ``machine_shared`` flags figures taken while other processes
+        used the machine (not attributable; ``shared_phases`` names them);
+        ``parameter_set`` names the run's parameters (:func:`parameter_set`); ``duration_s``
+        is the run's duration (s). Empty (with these columns) when the store has no finished
+        run.
     """
     rows = []
     for run_dir in list_runs(runs_root):

@@ -2,7 +2,8 @@
 
 Both take the table of :func:`~greennb.report.collect_runs` (not empty) and return a
 matplotlib Figure of panels side by side; matplotlib and the plots are imported when a figure
-is drawn, so that collecting runs does not load them.
+is drawn, so that collecting runs does not load them. Every energy and emissions figure is
+drawn with its interval as an error bar that never goes below 0.
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ def _tradeoff_panel(rows: pd.DataFrame, title: str, ax: plt.Axes) -> None:
     tradeoff_scatter(defined if len(defined) else frame, y=metric, label="model", ax=ax)
     undefined = frame[~np.isfinite(frame["sri"])]
     if len(defined) and len(undefined):
+        energy = undefined["energy_kwh"]
+        low = np.minimum(undefined["energy_kwh_low"].fillna(energy), energy).clip(lower=0.0)
+        high = np.maximum(undefined["energy_kwh_high"].fillna(energy), energy)
+        ax.errorbar(
+            energy, undefined[metric], xerr=[energy - low, high - energy], fmt="none",
+            ecolor="grey", capsize=3, label="_interval",
+        )  # fmt: skip
         ax.scatter(
             undefined["energy_kwh"], undefined[metric], marker="x", color="grey", label="R = NaN"
         )
@@ -97,23 +105,35 @@ def tradeoff_figure(table: pd.DataFrame) -> plt.Figure:
     return figure
 
 
+#: The footprint figure's panels, left to right (columns of the report table).
+FOOTPRINT_PANELS = ("train_kwh", "inference_kwh_per_1000", "emissions_g")
+#: What makes one footprint bar: runs sharing all of these are repeats.
+FOOTPRINT_BAR = ["case", "dataset", "model", "parameter_set"]
+
+
 def footprint_figure(table: pd.DataFrame) -> plt.Figure:
-    """Facility energy (Wh) and emissions (g CO2e) per case and model, mean over runs.
+    """Training energy, energy per 1,000 predictions (Wh) and emissions (g CO2e) per model.
+
+    One bar per case, dataset, model and parameter set: different datasets, cases or
+    parameters are never averaged. Runs that repeat the same parameters share a bar, their
+    median, with an error bar from the lowest low to the highest high of their intervals
+    (never below 0).
 
     Parameters
     ----------
     table : pandas.DataFrame
-        The report table; two panels of horizontal bars, a bar per (case, model).
+        The report table; three panels of horizontal bars (:data:`FOOTPRINT_PANELS`).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Facility energy E_total on the left, emissions on the right.
+        Training computation energy, computation energy per 1,000 predictions, and emissions
+        of all the model's recorded phases (facility energy × grid × (1 − ε)).
     """
     from greennb.plots import footprint_bars
 
-    height = 1.2 + 0.35 * table[["case", "model"]].drop_duplicates().shape[0]
-    figure, (left, right) = _side_by_side(2, 6.4, height)
-    footprint_bars(table, value="total_kwh", ax=left)
-    footprint_bars(table, value="emissions_g", ax=right)
+    height = 1.2 + 0.35 * table[FOOTPRINT_BAR].astype(str).drop_duplicates().shape[0]
+    figure, axes = _side_by_side(len(FOOTPRINT_PANELS), 6.4, height)
+    for value, ax in zip(FOOTPRINT_PANELS, axes, strict=True):
+        footprint_bars(table, value=value, ax=ax)
     return figure

@@ -1,6 +1,8 @@
-"""The report as a Markdown table, written by hand.
+"""The report as a Markdown table, written by hand, with each interval shown as low–high.
 
 pandas' ``to_markdown`` needs the ``tabulate`` package, which greennb does not depend on.
+:func:`with_ranges` adds the ``<column>_range`` cells (``"low–high"``) that the Markdown and
+HTML tables show beside each energy and emissions figure, and words the shared-machine flag.
 """
 
 from __future__ import annotations
@@ -21,12 +23,25 @@ MARKDOWN_COLUMNS = (
     "sri",
     "meets_bar",
     "energy_kwh",
+    "energy_kwh_range",
     "energy_status",
+    "train_kwh",
+    "train_kwh_range",
+    "train_status",
+    "inference_kwh_per_1000",
+    "inference_kwh_per_1000_range",
+    "inference_status",
     "emissions_g",
+    "emissions_g_range",
+    "machine_shared",
     "country",
     "pue",
     "finished_at",
 )
+#: How the table words a figure taken while other processes used the machine.
+SHARED_MARK = "machine shared: not attributable"
+# The figures shown with their interval as a low–high range.
+_RANGED = ("energy_kwh", "train_kwh", "inference_kwh_per_1000", "total_kwh", "emissions_g")
 
 
 def _cell(value: Any) -> str:
@@ -36,6 +51,40 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _range(low: Any, high: Any) -> str:
+    """Return ``"low–high"`` to 3 significant digits, or "" when a bound is missing."""
+    if any(b is None or (isinstance(b, float) and math.isnan(b)) for b in (low, high)):
+        return ""
+    return f"{low:.3g}–{high:.3g}"
+
+
+def with_ranges(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with a ``<column>_range`` beside each figure that has an interval.
+
+    ``machine_shared`` becomes :data:`SHARED_MARK` where true, empty elsewhere.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"energy_kwh": [2e-6], "energy_kwh_low": [4e-7],
+    ...                       "energy_kwh_high": [6e-6], "machine_shared": [True]})
+    >>> with_ranges(table)[["energy_kwh_range", "machine_shared"]].iloc[0].tolist()
+    ['4e-07–6e-06', 'machine shared: not attributable']
+    """
+    shown = table.copy()
+    for name in _RANGED:
+        if f"{name}_low" in shown and f"{name}_high" in shown:
+            ranges = [
+                _range(low, high)
+                for low, high in zip(shown[f"{name}_low"], shown[f"{name}_high"], strict=True)
+            ]
+            shown.insert(shown.columns.get_loc(name) + 1, f"{name}_range", ranges)
+    if "machine_shared" in shown:
+        shown["machine_shared"] = [
+            SHARED_MARK if flag is True else "" for flag in shown["machine_shared"]
+        ]
+    return shown
 
 
 def markdown_table(table: pd.DataFrame, columns: list[str] | tuple[str, ...] | None = None) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 from greennb.errors import InvalidValueError
 from greennb.report._collect import collect_runs
 from greennb.report._figures import footprint_figure, tradeoff_figure
-from greennb.report._markdown import MARKDOWN_COLUMNS, markdown_table
+from greennb.report._markdown import MARKDOWN_COLUMNS, markdown_table, with_ranges
 from greennb.runs import runs_root as default_runs_root
 
 if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
@@ -36,8 +36,17 @@ NO_RUNS_MSG = (
 #: How the report's energy and emissions were obtained, printed in the Markdown and HTML.
 ESTIMATE_NOTE = (
     "Energy is CodeCarbon's: measured where the machine exposes RAPL/NVML counters, otherwise "
-    "estimated (CPU load × TDP, RAM model); the energy_status column says which. Emissions "
-    "are facility energy (× PUE) × grid carbon intensity × (1 − renewable share)."
+    "estimated (its CPU model TDP × (0.1 + 0.9 · load³), its RAM model); the energy_status, "
+    "train_status and inference_status columns say which. Each figure's low–high range is the "
+    "cited error range of its method (energy_error_ranges in each run's metrics.json). "
+    "Training energy (train_kwh) and energy per 1,000 predictions (inference_kwh_per_1000) "
+    "are separate figures, never summed; energy_kwh totals every phase a model recorded. "
+    "Emissions are facility energy (× PUE) × grid carbon intensity × (1 − renewable share)."
+)
+#: Printed when some models' figures were taken while other processes used the machine.
+SHARED_NOTE = (
+    "{count} model(s) ran while other processes used the machine ({runs}): their energy "
+    "includes the other processes' and is not attributable to them (machine_shared column)."
 )
 
 
@@ -52,14 +61,25 @@ def _png(figure: plt.Figure, path: Path) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _shared_note(table: pd.DataFrame) -> str:
+    """Return :data:`SHARED_NOTE` for the models flagged machine shared, or "" when none is."""
+    shared = table[table["machine_shared"].astype(bool)]
+    if shared.empty:
+        return ""
+    runs = ", ".join(sorted(set(shared["run_id"])))
+    return SHARED_NOTE.format(count=len(shared), runs=runs)
+
+
 def _html(table: pd.DataFrame, images: Mapping[str, str], root: Path) -> str:
-    """Return the HTML page: a heading, the estimate note, the figures and the whole table."""
+    """Return the HTML page: a heading, the notes, the figures and the whole table."""
     figures = "\n".join(
         f'<h2>{html.escape(title)}</h2>\n<img alt="{html.escape(title)}" '
         f'src="data:image/png;base64,{data}">'
         for title, data in images.items()
     )
     statuses = ", ".join(sorted(set(table["energy_status"].dropna())))
+    shared = _shared_note(table)
+    shared = f'<p class="shared"><b>{html.escape(shared)}</b></p>' if shared else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>greennb report</title>
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse;font-size:85%}}
@@ -69,9 +89,10 @@ td,th{{border:1px solid #ccc;padding:2px 6px}} img{{max-width:100%}}</style></he
 <code>{html.escape(str(root))}</code>, generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.
 Energy status of the figures: <b>{html.escape(statuses)}</b>.</p>
 <p>{html.escape(ESTIMATE_NOTE)}</p>
+{shared}
 {figures}
 <h2>All runs</h2>
-{table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0)}
+{with_ranges(table).to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0)}
 </body></html>
 """
 
@@ -109,15 +130,17 @@ def write_report(
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "report.csv", index=False)
     heading = f"# greennb report\n\n{len(table)} models from {table['run_id'].nunique()} runs.\n\n"
+    notes = "\n\n".join(note for note in (ESTIMATE_NOTE, _shared_note(table)) if note)
     (out / "report.md").write_text(
-        heading + ESTIMATE_NOTE + "\n\n" + markdown_table(table, MARKDOWN_COLUMNS),
+        heading + notes + "\n\n" + markdown_table(with_ranges(table), MARKDOWN_COLUMNS),
         encoding="utf-8",
     )
     images = {
         "Trade-off: quality vs energy, coloured by the social responsibility index R": _png(
             tradeoff_figure(table), out / "tradeoff.png"
         ),
-        "Footprint per case and model": _png(footprint_figure(table), out / "footprint.png"),
+        "Footprint per case, dataset and model: training energy, energy per 1,000 predictions, "
+        "emissions": _png(footprint_figure(table), out / "footprint.png"),
     }
     (out / "report.html").write_text(_html(table, images, root), encoding="utf-8")
     return out

@@ -96,7 +96,7 @@ def test_evaluate_variant_record_schema_and_values(hmda, hmda_model, fake_sessio
         "training_wh",
         "training_energy_status", "accuracy", "sri", "fairness_score", "worst_group",
         "batch_size", "n_batches", "training_phases", "pos_label", "by_group",
-        "inference_energy",
+        "inference_energy", "inference_predictions", "inference_use",
     }  # fmt: skip
     assert expected_keys <= set(record)
     assert record["levers"][0]["lever"] == "int8_dynamic_quantization"
@@ -136,9 +136,51 @@ def test_evaluation_goes_into_a_run_record(tmp_path, hmda, hmda_model, fake_sess
     record.add_model(evaluation.name, **evaluation.record_entry())
     stored = read_metrics(record.write(close_energy=False))["models"][0]
     assert stored["quality"]["accuracy"] == pytest.approx(evaluation.quality["accuracy"])
-    assert stored["energy"]["inference"]["energy_kwh"] == pytest.approx(1e-6)
+    # No training energy given: no phases, no total; the inference loop is kept beside them.
+    assert stored["energy"] == {} and stored["energy_total"]["energy_kwh"] is None
+    assert stored["extra"]["inference_energy"]["energy_kwh"] == pytest.approx(1e-6)
+    assert stored["extra"]["inference_predictions"] == evaluation.n_batches * 1024
     assert stored["fairness"]["equal_opportunity"]["value"] == pytest.approx(evaluation.sri.value)
     assert stored["extra"]["parameters"] == evaluation.parameters
+
+
+def test_a_variant_entrys_total_is_its_training_not_its_timing_loop(
+    tmp_path, hmda, hmda_model, fake_session, energy_result
+):
+    # Training 1 mWh + 0.5 mWh; the timed inference loop 0.4 mWh: by hand, the entry's total
+    # is 1.5 mWh (not 1.9) and its carbon is priced on 1.5 mWh only.
+    data, split = hmda
+    training = [
+        energy_result(1e-6, 2.0, phase="teacher-train"),
+        energy_result(5e-7, 1.0, phase="lever"),
+    ]
+    evaluation = evaluate_variant(
+        hmda_model, split, dataset=data, name="int8", training_energy=training,
+        min_seconds=0.01, session=fake_session([4e-7]),
+    )  # fmt: skip
+    pricing = Pricing(country="FRA", pue=1.5)
+    record = RunRecord("tradeoffs", parameters={}, run_dir=tmp_path / "run", pricing=pricing)
+    entry = evaluation.record_entry()
+    assert list(entry["energy"]) == ["teacher-train", "lever"]
+    stored = record.add_model(evaluation.name, **entry)
+    total = stored["energy_total"]
+    assert total["energy_kwh"] == pytest.approx(1.5e-6) and total["phases"] == [
+        "teacher-train",
+        "lever",
+    ]
+    assert stored["carbon"]["total_kwh"] == pytest.approx(1.5 * 1.5e-6)
+    assert total["interval"] == evaluation.training_energy_interval.to_dict()
+    inference = stored["extra"]["inference_energy"]
+    assert inference["phase"] == "inference-int8" and inference["energy_kwh"] == pytest.approx(4e-7)
+    assert stored["extra"]["inference_use"].startswith("per-prediction figure")
+    assert "not part of energy_total" in stored["extra"]["inference_use"]
+    predictions = stored["extra"]["inference_predictions"]
+    assert stored["extra"]["inference_wh_per_1000"] == pytest.approx(4e-4 / predictions * 1000)
+    # 04_tradeoffs merges the training phases into the entry again: the total is unchanged.
+    merged = evaluation.record_entry()
+    merged["energy"] = {r.phase: r for r in training} | merged["energy"]
+    again = record.add_model("again", **merged)
+    assert again["energy_total"] == total
 
 
 def test_variant_table_ratios(hmda, hmda_model, fake_session):

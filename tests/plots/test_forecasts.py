@@ -36,3 +36,21 @@ def test_training_energy_curve_marks_the_forecast_and_the_planned_end():
     assert ax.get_title() == "Training energy (estimated) vs forecast after 2 epoch(s)"
     with pytest.raises(ValueError, match="training_energy_curve needs the columns"):
         plots.training_energy_curve(table.drop(columns="epoch"))
+
+
+def test_training_energy_curve_draws_the_interval_as_a_band_above_0_wh():
+    table = pd.DataFrame(
+        {
+            "epoch": [1, 2],
+            "cumulative_energy_wh": [1.0, 2.0],
+            "cumulative_energy_wh_low": [-0.5, 1.0],  # clipped at 0 Wh
+            "cumulative_energy_wh_high": [2.0, 4.0],
+            "forecast_energy_wh": [1.0, 2.0],
+            "used_for_forecast": [True, False],
+            "status": ["estimated", "estimated"],
+        }
+    )
+    ax = plots.training_energy_curve(table)
+    (band,) = [c for c in ax.collections if c.get_label() == "estimated: interval"]
+    vertices = band.get_paths()[0].vertices
+    assert vertices[:, 1].min() == 0.0 and vertices[:, 1].max() == 4.0

@@ -122,3 +122,37 @@ def test_group_change_bars_names_the_valid_choices(groups):
         plots.group_change_bars(groups, baseline="teacher", metric="f1")
     with pytest.raises(ValueError, match="group_change_bars needs the columns"):
         plots.group_change_bars(groups.drop(columns="count"), baseline="teacher")
+
+
+def _error_segments(ax):
+    """The (x_low, x_high) of each horizontal error bar drawn by ax.errorbar."""
+    segments = [s for c in ax.collections if hasattr(c, "get_segments") for s in c.get_segments()]
+    return sorted((float(s[:, 0].min()), float(s[:, 0].max())) for s in segments if len(s) == 2)
+
+
+def test_tradeoff_scatter_draws_the_energy_interval_never_below_0():
+    table = pd.DataFrame(
+        {
+            "model": ["a", "b"],
+            "energy_kwh": [1.0, 2.0],
+            "energy_kwh_low": [-1.0, 1.5],
+            "energy_kwh_high": [3.0, 2.5],
+            "accuracy": [0.8, 0.9],
+            "sri": [1, 0.5],
+        }
+    )
+    ax = plots.tradeoff_scatter(table)
+    assert _error_segments(ax) == [(0.0, 3.0), (1.5, 2.5)]
+    assert plots.tradeoff_scatter(table.drop(columns="energy_kwh_low")).containers == []
+
+
+def test_pareto_frontier_draws_the_variants_intervals(variants):
+    table = variants.assign(
+        energy_wh_low=variants["energy_wh"] / 2, energy_wh_high=variants["energy_wh"] * 2
+    )
+    ax = plots.pareto_frontier(table, x="energy_wh")
+    finite = table.dropna(subset=["energy_wh"])
+    expected = sorted(zip(finite["energy_wh_low"], finite["energy_wh_high"], strict=True))
+    assert _error_segments(ax) == expected
+    labels = {text.get_text() for text in ax.get_legend().get_texts()}
+    assert not any(label.startswith("_") for label in labels)

@@ -8,6 +8,7 @@ forecast model), a failed copy and a half-written copy, which the report must le
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import warnings
 from pathlib import Path
@@ -120,3 +121,50 @@ def row(table):
         return table.loc[index]
 
     return lookup
+
+
+#: The attribution of a phase that ran while other processes used the machine.
+SHARED = "machine shared: not attributable: other processes used 1.20 CPU-s per s"
+
+
+@pytest.fixture
+def fake_store(tmp_path, hmda, energy_result):
+    """A store of synthetic phases of known cost (kWh), for tables checkable by hand.
+
+    finance, parameters {seed 0, inference_repeats 3}, run a and its repeat b; parameters
+    {seed 1}, run c. Each phase without a method carries the unknown method's range
+    (-80 %, +200 %).
+
+    - run a: ``mlp`` (train 2e-3, inference 3e-4 over the test rows x 3), ``mlp-shared`` (the
+      same, its inference phase on a shared machine), ``other-data`` (dataset "other": fit
+      1e-3, predict 1e-4 over 500 predictions);
+    - run b: ``mlp`` (train 4e-3, inference 3e-4); run c: ``mlp`` (train 1e-3, inference 3e-4).
+    """
+    data, split = hmda
+    root = tmp_path / "runs"
+
+    def write(name, parameters, models):
+        record = RunRecord("finance", parameters=parameters, run_dir=root / "finance" / name)
+        record.set_dataset(data, split)
+        for model, (phases, extra) in models.items():
+            record.add_model(model, quality={"accuracy": 0.9}, energy=phases, extra=extra)
+        record.write(close_energy=False)
+
+    def mlp(train_kwh, shared=False):
+        inference = energy_result(3e-4, 1.0, phase="inference")
+        if shared:
+            inference = dataclasses.replace(inference, attribution=SHARED)
+        return {"train": energy_result(train_kwh, 2.0, phase="train"), "inference": inference}, {}
+
+    other = {"fit": energy_result(1e-3, 1.0, phase="fit"),
+             "predict": energy_result(1e-4, 1.0, phase="predict")}  # fmt: skip
+    repeat = {"seed": 0, "inference_repeats": 3}
+    write(
+        "20250101T000000_000000Z-aaaaaaaa",
+        repeat,
+        {"mlp": mlp(2e-3), "mlp-shared": mlp(2e-3, shared=True),
+         "other-data": (other, {"dataset": "other", "inference_predictions": 500})},
+    )  # fmt: skip
+    write("20250102T000000_000000Z-bbbbbbbb", repeat, {"mlp": mlp(4e-3)})
+    write("20250103T000000_000000Z-cccccccc", {"seed": 1}, {"mlp": mlp(1e-3)})
+    return root, len(split.X_test)

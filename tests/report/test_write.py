@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import html as html_module
 import re
 
 import pandas as pd
 import pytest
 
 from greennb import report
-from greennb.report._write import NO_RUNS_MSG
+from greennb.report._markdown import SHARED_MARK
+from greennb.report._write import NO_RUNS_MSG, SHARED_NOTE
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -50,3 +52,22 @@ def test_default_report_folder_is_not_taken_for_a_run(store, table):
     out = report.write_report(store[0])
     assert out == store[0] / report.REPORT_DIR
     assert len(report.collect_runs(store[0])) == len(table)
+
+
+def test_the_report_shows_ranges_and_marks_a_shared_machine(fake_store, tmp_path, measured_claims):
+    out = report.write_report(fake_store[0], tmp_path / "out")
+    markdown = (out / "report.md").read_text()
+    header, _, *rows = [line.split(" | ") for line in markdown.splitlines() if line.startswith("|")]
+    cells = [dict(zip(header, row, strict=True)) for row in rows]
+    shared = [c for c in cells if c["model"] == "mlp-shared"]
+    assert [c["machine_shared"] for c in shared] == [SHARED_MARK]
+    assert {c["machine_shared"] for c in cells if c["model"] != "mlp-shared"} == {""}
+    # Training 2 mWh with the unknown method's range: 0.4–6 mWh, shown as low–high in kWh.
+    (first,) = [c for c in cells if c["model"] == "mlp" and c["train_kwh"] == "0.002"]
+    assert first["train_kwh_range"] == "0.0004–0.006"
+    assert all(c["emissions_g_range"] for c in cells)
+    html = (out / "report.html").read_text()
+    note = SHARED_NOTE.format(count=1, runs="finance/20250101T000000_000000Z-aaaaaaaa")
+    assert note in markdown and html_module.escape(note) in html and SHARED_MARK in html
+    assert "train_kwh_range" in html and "inference_kwh_per_1000_range" in html
+    assert measured_claims(markdown) == [] and measured_claims(html) == []
