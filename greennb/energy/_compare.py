@@ -49,6 +49,11 @@ those pairs had a side whose result says ``attribution = "machine shared: not at
 floor covers a neighbour that slows the work itself (one pair at 1.99×, its wall time 1.58×):
 on a shared machine, repeat the phases, state a larger ``noise``, or measure when it is quiet.
 
+**Speed.** :func:`compare_speed` applies the same rule to two throughputs (work per second):
+"faster" or "slower" only when the samples' ranges, widened by the same floor, are apart. On
+CodeCarbon's load model the power is steady, so a phase's energy follows its wall time and the
+energy floor is the timing floor too.
+
 Examples
 --------
 >>> from greennb.energy._interval import EnergyInterval
@@ -63,12 +68,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from greennb._json import to_json_value
-from greennb._validation import non_negative
+from greennb._validation import is_real, non_negative
 from greennb.energy._interval import EnergyInterval
 from greennb.energy._repeat import (
     RepeatedEnergy,
@@ -196,7 +202,7 @@ def _figure(side: str, figure: Any) -> EnergyInterval | None:
     )
 
 
-def _side(side: str, figure: Any) -> _Side:
+def comparison_side(side: str, figure: Any) -> _Side:
     """Turn one argument of :func:`compare_energy` into a :class:`_Side`, or raise."""
     if figure is None:
         raise InvalidValueError(NO_ENERGY_MSG.format(side=side, what="None", reason=""))
@@ -216,6 +222,27 @@ def _side(side: str, figure: Any) -> _Side:
     if interval is None:
         raise _missing(side, figure)
     return _Side(interval, (interval,), _is_shared([figure]))
+
+
+def band_verdict(a: tuple[float, float], b: tuple[float, float], noise: float) -> str:
+    """Return LESS, MORE or NO_DIFFERENCE for two ``(low, high)`` bands widened by ``noise``.
+
+    Each band is widened by a factor ``sqrt(1 + noise)`` on both sides; a verdict is given only
+    when the widened bands do not overlap (see the module docstring).
+    """
+    widen = math.sqrt(1 + noise)
+    if a[1] * widen < b[0] / widen:
+        return LESS
+    if a[0] / widen > b[1] * widen:
+        return MORE
+    return NO_DIFFERENCE
+
+
+def _ratio(a: float, b: float) -> float:
+    """Return ``a / b``; 1 when both are 0 and infinity when only b is."""
+    if b > 0:
+        return a / b
+    return math.inf if a > 0 else 1.0
 
 
 def _format_ratio(ratio: float) -> str:
@@ -294,24 +321,12 @@ def compare_energy(
             SAME_METHOD_MSG.format(value=same_method, type=type(same_method).__name__)
         )
     noise = non_negative(noise, name="noise", unit="fraction")
-    side_a, side_b = _side("a", a), _side("b", b)
+    side_a, side_b = comparison_side("a", a), comparison_side("b", b)
     shared = [name for name, side in (("a", side_a), ("b", side_b)) if side.shared]
     if shared:
         noise = max(noise, SHARED_NOISE)
-    widen = math.sqrt(1 + noise)
-    a_low, a_high = side_a.band(same_method)
-    b_low, b_high = side_b.band(same_method)
-    if a_high * widen < b_low / widen:
-        verdict = LESS
-    elif a_low / widen > b_high * widen:
-        verdict = MORE
-    else:
-        verdict = NO_DIFFERENCE
-    value_a, value_b = side_a.median.value, side_b.median.value
-    if value_b > 0:
-        ratio = value_a / value_b
-    else:
-        ratio = math.inf if value_a > 0 else 1.0
+    verdict = band_verdict(side_a.band(same_method), side_b.band(same_method), noise)
+    ratio = _ratio(side_a.median.value, side_b.median.value)
     reason = _reason(
         side_a, side_b, decided=verdict != NO_DIFFERENCE, same_method=same_method, noise=noise
     )
@@ -320,8 +335,97 @@ def compare_energy(
     return EnergyComparison(
         verdict=verdict,
         ratio=ratio,
-        difference_kwh=value_a - value_b,
+        difference_kwh=side_a.median.value - side_b.median.value,
         a=side_a.median,
         b=side_b.median,
         reason=reason,
     )
+
+
+FASTER = "faster"
+SLOWER = "slower"
+SPEED_MSG = (
+    "{side} must be a throughput (a number > 0, e.g. predictions per second) or a non-empty "
+    "sequence of them; got {value!r}."
+)
+
+
+@dataclass(frozen=True)
+class SpeedComparison:
+    """The verdict of :func:`compare_speed` on two throughputs.
+
+    Attributes
+    ----------
+    verdict : str
+        ``"faster"`` (a does more work per second than b), ``"slower"`` or
+        ``"no measurable difference"``.
+    ratio : float
+        Median throughput of a over b's (2.0: a does twice the work per second).
+    reason : str
+        The noise the difference was weighed against.
+    """
+
+    verdict: str
+    ratio: float
+    reason: str
+
+    def sentence(self, a_name: str, b_name: str) -> str:
+        """Return the verdict as one sentence naming both sides.
+
+        Examples
+        --------
+        >>> compare_speed(4000.0, 1000.0).sentence("bfloat16", "float32")
+        'bfloat16 is faster than float32 (4× the throughput, beyond the 15 % run-to-run noise)'
+        """
+        detail = f"({_format_ratio(self.ratio)} the throughput, {self.reason})"
+        if self.verdict == NO_DIFFERENCE:
+            return f"no measurable difference in speed between {a_name} and {b_name} {detail}"
+        return f"{a_name} is {self.verdict} than {b_name} {detail}"
+
+
+def _throughputs(side: str, value: Any) -> list[float]:
+    samples = list(value) if isinstance(value, Sequence) else [value]
+    if not samples or not all(is_real(s) and math.isfinite(s) and s > 0 for s in samples):
+        raise InvalidValueError(SPEED_MSG.format(side=side, value=value))
+    return [float(s) for s in samples]
+
+
+def compare_speed(a: Any, b: Any, *, noise: float = DEFAULT_NOISE) -> SpeedComparison:
+    """Compare two throughputs: "faster" or "slower" only beyond the run-to-run noise.
+
+    The rule of :func:`compare_energy` for one method on one machine: each side's band is the
+    range of its samples (one figure: the figure), both widened by the noise floor, and a
+    verdict needs the bands apart. The energy floor applies to timings too: on CodeCarbon's
+    load model the power is steady and a phase's energy follows its wall time.
+
+    Parameters
+    ----------
+    a, b : float or sequence of float
+        Throughputs (work per second, e.g. predictions per second), > 0; a sequence is a set
+        of repeated timings of the same work.
+    noise : float, default DEFAULT_NOISE (0.15)
+        Relative run-to-run noise floor (fraction, >= 0).
+
+    Returns
+    -------
+    SpeedComparison
+
+    Raises
+    ------
+    greennb.errors.InvalidValueError
+        If a throughput is not a number > 0, or ``noise`` is negative.
+
+    Examples
+    --------
+    >>> compare_speed(1100.0, 1000.0).verdict
+    'no measurable difference'
+    >>> compare_speed([480.0, 500.0], 1000.0).verdict
+    'slower'
+    """
+    noise = non_negative(noise, name="noise", unit="fraction")
+    samples_a, samples_b = _throughputs("a", a), _throughputs("b", b)
+    band = band_verdict((min(samples_a), max(samples_a)), (min(samples_b), max(samples_b)), noise)
+    verdict = {LESS: SLOWER, MORE: FASTER}.get(band, NO_DIFFERENCE)
+    decided = "beyond" if verdict != NO_DIFFERENCE else "within"
+    ratio = _ratio(statistics.median(samples_a), statistics.median(samples_b))
+    return SpeedComparison(verdict, ratio, f"{decided} the {_percent(noise)} run-to-run noise")

@@ -123,6 +123,20 @@ class RepeatedEnergy:
     value: Any = None
 
     @property
+    def median_sample(self) -> EnergyResult:
+        """The sample whose central energy is the median (the lower middle one for an even count).
+
+        A run record or a per-phase table needs one :class:`EnergyResult` per phase: this is
+        the representative one, a real measurement rather than a synthesis. When no sample has
+        an energy figure, the last sample, whose ``reason`` says why.
+        """
+        available = [s for s in self.samples if s.energy_kwh is not None]
+        if not available:
+            return self.samples[-1]
+        ranked = sorted(available, key=lambda sample: sample.energy_kwh)
+        return ranked[(len(ranked) - 1) // 2]
+
+    @property
     def intervals(self) -> list[EnergyInterval]:
         """The intervals of the samples that have an energy figure, in order (kWh)."""
         return [i for i in map(result_interval, self.samples) if i is not None]

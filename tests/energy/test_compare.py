@@ -1,4 +1,4 @@
-"""Tests of greennb.energy._compare.compare_energy on synthetic phases of known cost."""
+"""Tests of greennb.energy._compare: compare_energy on phases of known cost, and compare_speed."""
 
 import dataclasses
 import json
@@ -10,12 +10,17 @@ from greennb.energy import EnergyInterval
 from greennb.energy._compare import (
     DEFAULT_NOISE,
     EMPTY_MSG,
+    FASTER,
     SHARED_NOISE,
     SHARED_NOTE,
     SHARED_PREFIX,
+    SLOWER,
     VERDICTS,
     EnergyComparison,
+    SpeedComparison,
+    band_verdict,
     compare_energy,
+    compare_speed,
 )
 from greennb.energy._repeat import measure_repeatedly, result_interval, summarise_samples
 from greennb.errors import InvalidTypeError, InvalidValueError
@@ -248,3 +253,49 @@ def test_a_shared_machine_raises_the_floor(energy_result):
     assert SHARED_NOISE > DEFAULT_NOISE
     assert compare_energy(costly, shared, noise=0.2).verdict == NONE  # at least SHARED_NOISE
     assert compare_energy(energy_result(1.4e-6, 1.0), shared).verdict == "more"
+
+
+def test_band_verdict_widens_both_bands_by_the_noise():
+    widen = math.sqrt(1.15)
+    assert band_verdict((1.0, 1.0), (1.0, 1.0), 0.15) == NONE
+    assert band_verdict((1.0, 1.0), (1.16, 1.2), 0.15) == "less"
+    assert band_verdict((1.16, 1.2), (1.0, 1.0), 0.15) == "more"
+    assert band_verdict((1.0, 1.0 * widen), (1.0 * widen**3, 2.0), 0.15) == NONE  # touching
+
+
+def test_compare_speed_twice_the_throughput_is_faster():
+    faster = compare_speed(2000.0, 1000.0)
+    assert isinstance(faster, SpeedComparison)
+    assert (faster.verdict, faster.ratio) == (FASTER, 2.0)
+    assert compare_speed(1000.0, 2000.0).verdict == SLOWER
+    assert faster.sentence("bf16", "fp32") == (
+        "bf16 is faster than fp32 (2× the throughput, beyond the 15 % run-to-run noise)"
+    )
+
+
+@pytest.mark.parametrize("ratio", [0.9, 1.0, 1.1, 1.149])
+def test_compare_speed_within_the_noise_is_no_measurable_difference(ratio):
+    same = compare_speed(ratio * 1000.0, 1000.0)
+    assert same.verdict == NONE
+    assert same.sentence("int8", "fp32").startswith(
+        "no measurable difference in speed between int8 and fp32"
+    )
+    assert same.reason == "within the 15 % run-to-run noise"
+
+
+def test_compare_speed_takes_repeated_timings_and_a_noise():
+    assert compare_speed([1500.0, 1000.0], [1000.0, 1100.0], noise=0).verdict == NONE
+    assert compare_speed([1500.0, 1600.0], [1000.0, 1100.0], noise=0).verdict == FASTER
+    assert compare_speed([1500.0, 1600.0], [1000.0, 1100.0], noise=0.5).verdict == NONE
+    assert compare_speed([1500.0, 1600.0], 1000.0).ratio == 1.55
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf, "fast", [], [1.0, 0.0], None])
+def test_compare_speed_refuses_what_is_not_a_throughput(bad):
+    with pytest.raises(InvalidValueError, match="throughput"):
+        compare_speed(bad, 1000.0)
+
+
+def test_compare_speed_refuses_a_negative_noise():
+    with pytest.raises(InvalidValueError, match="noise"):
+        compare_speed(1.0, 1.0, noise=-0.1)

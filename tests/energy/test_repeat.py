@@ -158,3 +158,25 @@ def test_bad_arguments(fake_session, kwargs, error, match):
 
 def test_not_callable_message_suggests_a_lambda():
     assert "lambda" in NOT_CALLABLE_MSG
+
+
+def test_median_sample_is_the_sample_with_the_median_energy(energy_result):
+    results = [energy_result(e, 1.0, phase=f"p-{i}") for i, e in enumerate((3e-6, 1e-6, 2e-6))]
+    assert summarise_samples("p", results).median_sample is results[2]
+    even = summarise_samples("p", [*results, energy_result(4e-6, 1.0)])
+    assert even.median_sample is results[2]  # the lower middle one of 1, 2, 3, 4
+
+
+def test_median_sample_skips_unavailable_samples_and_falls_back_to_the_last(energy_result):
+    def missing(phase):
+        return dataclasses.replace(
+            energy_result(1e-6, 1.0, phase=phase),
+            energy_kwh=None,
+            status="unavailable",
+            reason="no RAPL",
+        )
+
+    measured = energy_result(5e-6, 1.0, phase="p-2")
+    assert summarise_samples("p", [missing("p-1"), measured]).median_sample is measured
+    none = summarise_samples("p", [missing("p-1"), missing("p-2")])
+    assert none.median_sample.phase == "p-2" and none.median_sample.reason == "no RAPL"
