@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from greennb.energy import VERDICTS
 from greennb.runs import notebook_path, read_metrics, run_case
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -72,6 +73,31 @@ def _check_model(model: dict, cpu_only: bool) -> None:
     assert carbon["total_kwh"] >= model["energy_total"]["energy_kwh"], (name, carbon)
 
 
+#: Verdicts a recorded energy comparison may hold: compare_energy's, or a verdict table's own.
+ALLOWED_VERDICTS = {*VERDICTS, "reference", "unavailable"}
+
+
+def _rows(value):
+    """Every dict inside a recorded section (rows of tables, nested sections)."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _rows(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _rows(item)
+
+
+def _check_verdicts(sections: dict) -> None:
+    """Energy verdicts are compare_energy's words; no break-even without a measurable saving."""
+    for row in _rows(sections):
+        if "verdict" in row:
+            assert row["verdict"] in ALLOWED_VERDICTS, row
+        if "saving_verdict" in row and row["saving_verdict"] != "less":
+            assert row["break_even_predictions"] is None, row
+            assert row["pays_back_within_life"] is False, row
+
+
 def _output_text(notebook: Path) -> str:
     """Every text output of an executed notebook (streams, text/plain, text/html), joined."""
     texts = []
@@ -124,6 +150,7 @@ def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
     assert metrics["models"], f"{case} records no model"
     for model in metrics["models"]:
         _check_model(model, cpu_only)
+    _check_verdicts(metrics["sections"])
     assert metrics["figures"], f"{case} saves no figure through its RunRecord"
     for figure in metrics["figures"]:
         assert (result.path / figure).read_bytes().startswith(PNG_MAGIC), figure
