@@ -3,8 +3,12 @@
 - :func:`variant_table` and :func:`variant_group_table` line up
   :class:`~greennb.evaluation.VariantEvaluation` records (ratios to a baseline, per group);
 - :func:`models_table` and :func:`fairness_cost_table` read run-record model entries: quality,
-  R = A / B, energy and emissions, and the extra kWh and g CO2e per point of R a mitigation
-  cost.
+  R = A / B, energy and emissions with their intervals, and the extra kWh and g CO2e per point
+  of R a mitigation cost.
+
+Every comparison of two energies carries :func:`greennb.energy.compare_energy`'s verdict
+(``energy_verdict``): "less" or "more" only beyond the noise, else "no measurable difference";
+a ratio or a difference alone is not a verdict.
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 
 from greennb._validation import positive
+from greennb.energy import EnergyInterval, compare_energy
 from greennb.errors import InvalidValueError
 from greennb.evaluation._variant import VariantEvaluation, _group_labels
 
@@ -42,6 +48,30 @@ MIXED_FAIRNESS_ERROR = (
 def _number(value: Any) -> float:
     """Return a JSON number as float; None (an undefined value in a record) as NaN."""
     return float(value) if isinstance(value, numbers.Real) else math.nan
+
+
+def _bounds(prefix: str, interval: Any) -> dict[str, float]:
+    """Return ``<prefix>_low`` and ``<prefix>_high`` of a stored interval (NaN when absent)."""
+    interval = interval if isinstance(interval, Mapping) else {}
+    return {f"{prefix}_{b}": _number(interval.get(b)) for b in ("low", "high")}
+
+
+def _figure(value: float, low: float, high: float) -> SimpleNamespace:
+    """Return what :func:`compare_energy` reads: ``energy_kwh`` (None when NaN), its interval."""
+    known = not math.isnan(value)
+    bounded = known and not (math.isnan(low) or math.isnan(high))
+    return SimpleNamespace(
+        phase="",
+        energy_kwh=value if known else None,
+        interval=EnergyInterval(value, low, high) if bounded else None,
+    )
+
+
+def _verdict(a: Any, b: Any) -> str | None:
+    """Return compare_energy's verdict on ``a`` against ``b``; None when one has no energy."""
+    if a.energy_kwh is None or b.energy_kwh is None:
+        return None
+    return compare_energy(a, b).verdict
 
 
 def _fairness_entry(entry: Mapping[str, Any], label: str | None) -> tuple[str | None, dict]:
@@ -77,9 +107,12 @@ def _entry_row(entry: Mapping[str, Any], *, fairness: str | None, quality: str) 
         "A": _number(sri.get("fairness_score")),
         "B": _number(sri.get("bar")),
         "energy_kwh": _number(total.get("energy_kwh")),
+        **_bounds("energy_kwh", total.get("interval")),
         "energy_status": total.get("status"),
         "total_kwh": _number(carbon.get("total_kwh")),
+        **_bounds("total_kwh", carbon.get("total_kwh_interval")),
         "emissions_g": _number(carbon.get("emissions_g")),
+        **_bounds("emissions_g", carbon.get("emissions_g_interval")),
     }
 
 
@@ -105,7 +138,8 @@ def models_table(
         One row per entry: ``model``, the quality metric, ``fairness_metric``, ``R``, ``A``,
         ``B``, ``energy_kwh`` (E_computation, kWh, measured or estimated as
         ``energy_status`` says), ``total_kwh`` (E_total = E × PUE, kWh) and ``emissions_g``
-        (g CO2e at the record's grid, PUE and renewable share). Missing values are NaN.
+        (g CO2e at the record's grid, PUE and renewable share), each with its interval's
+        ``_low`` and ``_high``. Missing values are NaN.
 
     Raises
     ------
@@ -149,8 +183,13 @@ def _cost_row(after: pd.Series, before: pd.Series, quality: str, point: float) -
         "extra_g_co2e": extra_g,
         "extra_kwh_per_point": extra_kwh / points,
         "extra_g_co2e_per_point": extra_g / points,
+        "energy_verdict": _verdict(*(_entry_figure(row) for row in (after, before))),
         "energy_status": ", ".join(sorted(s for s in statuses if s)),
     }
+
+
+def _entry_figure(row: pd.Series) -> SimpleNamespace:
+    return _figure(row["energy_kwh"], row["energy_kwh_low"], row["energy_kwh_high"])
 
 
 def fairness_cost_table(
@@ -191,7 +230,9 @@ def fairness_cost_table(
         ``R_before``, ``R_after``, ``delta_R``, ``<quality>_before``, ``<quality>_after``,
         ``delta_<quality>``, ``kwh_before``, ``kwh_after``, ``extra_kwh``,
         ``g_co2e_before``, ``g_co2e_after``, ``extra_g_co2e``, ``extra_kwh_per_point``,
-        ``extra_g_co2e_per_point`` and ``energy_status`` (measured/estimated).
+        ``extra_g_co2e_per_point``, ``energy_verdict`` (:func:`greennb.energy.compare_energy`
+        of the mitigated model's energy against the baseline's: "more" only beyond the noise,
+        None when one is unavailable) and ``energy_status`` (measured/estimated).
         Per-point costs are NaN when R did not improve (``delta_R <= 0``) and negative
         when the mitigated model used less energy.
 
@@ -247,8 +288,11 @@ def variant_table(
         The columns of :meth:`VariantEvaluation.to_row`, plus ``speedup`` (throughput over the
         baseline's), ``parameter_ratio`` (baseline parameters over the variant's: 10 means
         ten times fewer), ``size_ratio`` (likewise for bytes), ``energy_ratio`` (inference
-        energy per prediction over the baseline's) and ``accuracy_delta_points`` (accuracy
-        minus the baseline's, in percentage points) or ``mae_delta`` for regression.
+        energy per prediction over the baseline's), ``energy_verdict``
+        (:func:`greennb.energy.compare_energy` of the energy per 1,000 predictions against the
+        baseline's: "less", "more" or "no measurable difference"; None when either is
+        unavailable) and ``accuracy_delta_points`` (accuracy minus the baseline's, in
+        percentage points) or ``mae_delta`` for regression.
 
     Raises
     ------
@@ -273,11 +317,23 @@ def variant_table(
     rows["size_ratio"] = base["size_bytes"] / rows["size_bytes"]
     energy = pd.to_numeric(rows["inference_wh_per_1000"], errors="coerce")
     rows["energy_ratio"] = energy / pd.to_numeric(base["inference_wh_per_1000"], errors="coerce")
+    figures = {e.name: _per_prediction(e) for e in evaluations}
+    rows["energy_verdict"] = [_verdict(figures[n], figures[baseline]) for n in names]
     if "accuracy" in rows:
         rows["accuracy_delta_points"] = 100 * (rows["accuracy"] - base["accuracy"])
     if "mae" in rows:
         rows["mae_delta"] = rows["mae"] - base["mae"]
     return rows
+
+
+def _per_prediction(evaluation: VariantEvaluation) -> SimpleNamespace:
+    """Return the energy per 1,000 predictions as a figure for :func:`compare_energy`."""
+    return SimpleNamespace(
+        phase=evaluation.inference_energy.phase,
+        energy_kwh=evaluation.inference_kwh_per_1000,
+        interval=evaluation.inference_kwh_per_1000_interval,
+        attribution=evaluation.inference_energy.attribution,
+    )
 
 
 def variant_group_table(evaluations: Sequence[VariantEvaluation]) -> pd.DataFrame:

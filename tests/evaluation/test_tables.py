@@ -45,6 +45,7 @@ def test_fairness_cost_table_matches_hand_computed_values():
     assert eg["extra_g_co2e_per_point"] == pytest.approx(0.2)
     assert eg["delta_accuracy"] == pytest.approx(-0.02)
     assert eg["energy_status"] == "estimated"
+    assert eg["energy_verdict"] == "more"  # 6x the energy: beyond the 15 % noise
     to = table.loc["logistic+to"]
     assert to["delta_R"] == pytest.approx(-0.05)
     assert math.isnan(to["extra_kwh_per_point"])  # R fell: no cost per point gained
@@ -88,4 +89,29 @@ def test_cost_table_reads_run_record_entries(tmp_path, synthetic):
     assert row["fairness_metric"] == "demographic_parity"
     assert row["R_after"] > row["R_before"]
     assert math.isnan(row["extra_kwh"])  # no energy phases recorded: unknown, not zero
+    assert row["energy_verdict"] is None  # nothing to compare, no verdict
     json.dumps(models_table(entries).to_dict(orient="records"))
+
+
+def test_models_table_carries_the_intervals_and_close_energies_get_no_verdict(
+    tmp_path, energy_result
+):
+    from greennb.energy import Pricing
+
+    record = RunRecord("c", parameters={}, run_dir=tmp_path, pricing=Pricing(country="FRA"))
+    # 1.00 and 1.05 mWh: within the 15 % run-to-run noise. The unknown method's range is
+    # -80 % to +200 %: 0.2–3 mWh for the first.
+    entries = [
+        record.add_model(name, quality={"accuracy": 0.9}, energy=[energy_result(kwh, 1.0)])
+        for name, kwh in (("a", 1e-3), ("b", 1.05e-3))
+    ]
+    table = models_table(entries).set_index("model")
+    assert table.loc["a", "energy_kwh_low"] == pytest.approx(0.2e-3)
+    assert table.loc["a", "energy_kwh_high"] == pytest.approx(3e-3)
+    assert table.loc["a", "total_kwh_high"] == pytest.approx(3e-3 * record.pricing.pue)
+    assert table.loc["a", "emissions_g_low"] <= table.loc["a", "emissions_g"]
+    for entry in entries:  # R is irrelevant here: the cost table needs a fairness entry
+        entry["fairness"] = {"dp": {"value": 1.0, "fairness_score": 0.8, "bar": 0.8}}
+    cost = fairness_cost_table(entries, baselines={"b": "a"})
+    assert cost.loc[0, "extra_kwh"] == pytest.approx(0.05e-3)
+    assert cost.loc[0, "energy_verdict"] == "no measurable difference"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from greennb import efficiency, plots
-from greennb.energy import EnergyInterval, EnergySession, Pricing, Usage
+from greennb.energy import EnergyInterval, EnergySession, Pricing, Usage, compare_energy
 from greennb.energy import _attribution as attribution_module
 from greennb.evaluation import (
     evaluate_variant,
@@ -206,6 +206,13 @@ def test_variant_table_ratios(hmda, hmda_model, fake_session):
     assert table.loc["student", "energy_ratio"] == pytest.approx(
         per_prediction[1] / per_prediction[0]
     )
+    # The loops cost 4e-6 and 1e-6 kWh; per prediction the verdict is compare_energy's.
+    expected = compare_energy(
+        evaluations[1].inference_kwh_per_1000_interval,
+        evaluations[0].inference_kwh_per_1000_interval,
+    ).verdict
+    assert table.loc["student", "energy_verdict"] == expected
+    assert table.loc["teacher", "energy_verdict"] == "no measurable difference"
     groups = variant_group_table(evaluations)
     assert len(groups) == 2 * 2 * 2  # variants x groups x metrics
     row = groups.query("variant == 'student' and group == 'yes' and metric == 'accuracy'")
