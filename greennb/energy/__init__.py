@@ -32,6 +32,10 @@ What lives where:
 - ``_carbon``: :func:`carbon_emissions` (``C = E_total × CI × (1 − ε)``),
   :func:`carbon_scenarios`;
 - ``_interval``: :class:`EnergyInterval`, an energy with its low–high interval;
+- ``_compare`` and ``_verdict_table``: :func:`compare_energy` and :func:`compare_speed`, the
+  one verdict (less, more, or no measurable difference beyond the noise), and
+  :func:`verdict_table`, many figures against one reference;
+- ``_repeat``: :func:`measure_repeatedly`, a short phase repeated, its median and spread;
 - ``_tables``: :func:`component_table` and :func:`phase_table`, results as tables (mWh)
   with their intervals, methods and attribution;
 - ``_pricing``: :class:`Pricing`, one (country, PUE, ε) to price energy with;
@@ -47,7 +51,13 @@ Importing this package does not import CodeCarbon; the first tracked phase or gr
 """
 
 from greennb.energy._carbon import carbon_emissions, carbon_scenarios
-from greennb.energy._compare import VERDICTS, EnergyComparison, compare_energy
+from greennb.energy._compare import (
+    VERDICTS,
+    EnergyComparison,
+    SpeedComparison,
+    compare_energy,
+    compare_speed,
+)
 from greennb.energy._embodied import (
     DEFAULT_GPU_EMBODIED_KG_CO2E,
     EmbodiedEstimate,
@@ -97,6 +107,7 @@ from greennb.energy._tables import component_table, phase_table
 from greennb.energy._totals import EnergyTotal, total_energy
 from greennb.energy._track import PhaseTracker, track
 from greennb.energy._usage import Usage, UsageSampler, machine_shared
+from greennb.energy._verdict_table import verdict_table
 from greennb.energy._water import DEFAULT_WUE, WaterEstimate, water_footprint
 
 __all__ = [
@@ -126,6 +137,7 @@ __all__ = [
     "STATUS_ESTIMATED",
     "STATUS_MEASURED",
     "STATUS_UNAVAILABLE",
+    "SpeedComparison",
     "TrainingEnergyForecast",
     "TrainingEnergyForecaster",
     "TrainingEnergyOutcome",
@@ -137,6 +149,7 @@ __all__ = [
     "carbon_scenarios",
     "close_session",
     "compare_energy",
+    "compare_speed",
     "component_table",
     "configure",
     "default_country",
@@ -158,6 +171,7 @@ __all__ = [
     "total_energy",
     "track",
     "training_energy_outcome",
+    "verdict_table",
     "water_footprint",
     "worst_status",
 ]
