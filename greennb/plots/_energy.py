@@ -35,6 +35,9 @@ _FOOTPRINT_STATUS = {"train_kwh": "train_status", "inference_kwh_per_1000": "inf
 # The columns that tell footprint bars apart, when the table has them (case and model always).
 _FOOTPRINT_KEYS = ("case", "dataset", "model", "parameter_set")
 
+#: Appended to the label of a footprint bar whose runs ran on a shared machine.
+SHARED_LABEL = " · machine shared"
+
 INTERVAL_MISMATCH_MSG = (
     "interval is {value} kWh but the facility's computation energy is {computation} kWh; "
     "pass the interval of the energy that facility_energy was given."
@@ -236,7 +239,8 @@ def footprint_bars(
     table : pandas.DataFrame
         One row per (run, model) with ``case``, ``model``, the status column and ``value``
         columns, as :func:`greennb.report.collect_runs` returns; ``dataset`` and
-        ``parameter_set`` tell bars apart too, when present.
+        ``parameter_set`` tell bars apart too, when present; a bar with a run flagged
+        ``machine_shared`` says so in its label.
     value : {"total_kwh", "energy_kwh", "emissions_g", "train_kwh", "inference_kwh_per_1000"}
         Quantity drawn: facility or computation energy, training energy or energy per 1,000
         predictions (shown in Wh) or g CO2e. Its status column is ``energy_status``
@@ -258,6 +262,11 @@ def footprint_bars(
     frame = table[keys].astype(str).assign(**numbers)
     bars = summarise_bars(frame.sort_values(keys, kind="stable"), keys=keys, value=value)
     bars["bar"] = _bar_labels(bars, keys)
+    if "machine_shared" in table.columns:  # a shared machine's figures are not attributable
+        flagged = frame[table["machine_shared"].eq(True)]
+        shared = set(flagged[keys].itertuples(index=False, name=None))
+        keyed = zip(bars["bar"], bars[keys].itertuples(index=False, name=None), strict=True)
+        bars["bar"] = [label + SHARED_LABEL if key in shared else label for label, key in keyed]
     ax = _axes(ax)
     if bars.empty:
         ax.text(0.5, 0.5, f"no {label} recorded", transform=ax.transAxes, ha="center")
@@ -267,9 +276,7 @@ def footprint_bars(
         )
     statuses = ", ".join(sorted(set(table[status].dropna())))
     names = " / ".join(key for key in keys if key != "parameter_set")
-    ax.set(
-        xlabel=label, ylabel=names, title=f"{label} per {names.replace(' / ', ', ')} ({statuses})"
-    )
+    ax.set(xlabel=label, ylabel=names, title=f"per {names.replace(' / ', ', ')} ({statuses})")
     return ax
 
 

@@ -72,7 +72,7 @@ def test_footprint_bars_never_average_datasets_runs_or_parameters(fake_store):
     (seed_1,) = set(table.loc[table["run_id"].str.endswith("cccccccc"), "parameter_set"])
     assert sorted(bars) == sorted(
         [
-            "finance / hmda / mlp-shared",
+            "finance / hmda / mlp-shared · machine shared",
             "finance / other / other-data",
             f"finance / hmda / mlp · parameters {seed_0} (2 runs)",
             f"finance / hmda / mlp · parameters {seed_1}",
