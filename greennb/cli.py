@@ -256,14 +256,14 @@ def _command_list() -> None:
 
 
 def _command_report(args: argparse.Namespace) -> int:
-    from greennb.report import MARKDOWN_COLUMNS, collect_runs, write_report
+    from greennb.report import MARKDOWN_COLUMNS, collect_runs, with_ranges, write_report
 
     try:
         out = write_report(args.runs_dir, args.out)
     except ValueError as error:  # an empty store
         print(f"greennb: {error}", file=sys.stderr)
         return 1
-    table = collect_runs(args.runs_dir)
+    table = with_ranges(collect_runs(args.runs_dir))
     _print_table(table[[c for c in MARKDOWN_COLUMNS if c != "finished_at"]])
     print(f"greennb: report of {len(table)} models written to {out} (report.html, .md, .csv)")
     return 0

@@ -88,11 +88,12 @@ class TrainingEnergyOutcome:
         Returns
         -------
         pandas.DataFrame
-            Columns ``epoch`` (1-based), ``energy_wh``, ``duration_s``,
-            ``cumulative_energy_wh``, ``cumulative_duration_s``, ``forecast_energy_wh``
-            (cumulative forecast, see :class:`TrainingEnergyForecast`; NaN without a forecast) and
-            ``used_for_forecast``
-            (whether the epoch was one the forecast used).
+            Columns ``epoch`` (1-based), ``energy_wh``, ``duration_s``, ``status``,
+            ``energy_wh_low``/``_high`` and ``cumulative_energy_wh_low``/``_high`` (the epochs'
+            intervals, Wh), ``cumulative_energy_wh``, ``cumulative_duration_s``,
+            ``forecast_energy_wh`` (cumulative forecast, see :class:`TrainingEnergyForecast`;
+            NaN without a forecast) and ``used_for_forecast`` (whether the epoch was one the
+            forecast used).
         """
         energy = pd.to_numeric(
             pd.Series([r.energy_kwh for r in self.epochs], dtype="float64"), errors="coerce"
@@ -105,6 +106,12 @@ class TrainingEnergyOutcome:
                 "status": [r.status for r in self.epochs],
             }
         )
+        for bound in ("low", "high"):  # the epochs' intervals, summed like the energies
+            values = [
+                None if r.interval is None else getattr(r.interval, bound) for r in self.epochs
+            ]
+            table[f"energy_wh_{bound}"] = 1000 * pd.Series(values, dtype="float64")
+            table[f"cumulative_energy_wh_{bound}"] = table[f"energy_wh_{bound}"].cumsum()
         table["cumulative_energy_wh"] = table["energy_wh"].cumsum()
         table["cumulative_duration_s"] = table["duration_s"].cumsum()
         table["forecast_energy_wh"] = [self._forecast_wh(epoch, table) for epoch in table["epoch"]]

@@ -30,7 +30,7 @@ from greennb.report._collect import (
     collect_runs,
 )
 from greennb.report._figures import footprint_figure, tradeoff_figure
-from greennb.report._markdown import MARKDOWN_COLUMNS, markdown_table
+from greennb.report._markdown import MARKDOWN_COLUMNS, markdown_table, with_ranges
 from greennb.report._write import ESTIMATE_NOTE, REPORT_DIR, write_report
 
 __all__ = [
@@ -44,5 +44,6 @@ __all__ = [
     "footprint_figure",
     "markdown_table",
     "tradeoff_figure",
+    "with_ranges",
     "write_report",
 ]
