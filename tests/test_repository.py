@@ -64,3 +64,13 @@ def test_wheel_ships_every_dataset_of_the_manifest():
     manifest = (ROOT / "data" / "checksums.sha256").read_text(encoding="utf-8").split("\n")
     files = {line.split()[-1].lstrip("*") for line in manifest if line.strip()}
     assert {f"data/{name}" for name in files} | {"data/checksums.sha256"} <= set(shipped)
+
+
+def test_notebooks_are_valid_nbformat_with_unique_cell_ids():
+    import nbformat
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        nbformat.validate(notebook)  # also refuses duplicate cell ids
+        ids = [cell.get("id") for cell in notebook.cells]
+        assert len(ids) == len(set(ids)), f"{path.name} repeats a cell id"
