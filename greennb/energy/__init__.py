@@ -94,6 +94,7 @@ from greennb.energy._results import (
     EnergyResult,
     IdleBaseline,
     dynamic_energy,
+    is_machine_shared,
     worst_status,
 )
 from greennb.energy._session import (
@@ -162,6 +163,7 @@ __all__ = [
     "grid_carbon_intensity",
     "grid_renewable_share",
     "independent_estimate",
+    "is_machine_shared",
     "list_countries",
     "load_ipython_extension",
     "machine_shared",

@@ -82,6 +82,7 @@ from greennb.energy._repeat import (
     relative_spread,
     result_interval,
 )
+from greennb.energy._results import is_machine_shared
 from greennb.errors import InvalidTypeError, InvalidValueError
 
 LESS = "less"
@@ -103,7 +104,6 @@ WRONG_TYPE_MSG = (
     "RepeatedEnergy or a sequence of repeated samples; got {value!r} of type {type}."
 )
 #: How an EnergyResult's ``attribution`` starts when other processes used the machine.
-SHARED_PREFIX = "machine shared"
 #: Noise floor (fraction) when a side was measured on a shared machine; see the module docstring.
 SHARED_NOISE = 0.35
 SHARED_NOTE = (
@@ -177,9 +177,7 @@ class _Side:
 
 def _is_shared(figures: Sequence[Any]) -> bool:
     """Tell whether any figure says it was measured on a shared machine (not attributable)."""
-    return any(
-        str(getattr(figure, "attribution", "")).startswith(SHARED_PREFIX) for figure in figures
-    )
+    return any(is_machine_shared(getattr(figure, "attribution", "")) for figure in figures)
 
 
 def _missing(side: str, figure: Any) -> InvalidValueError:

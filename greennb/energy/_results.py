@@ -42,6 +42,19 @@ MACHINE_SHARED = "machine shared: not attributable"
 JOULES_PER_KWH = 3.6e6
 
 
+def is_machine_shared(attribution: object) -> bool:
+    """Tell whether an attribution (a result's, or a record's ``"attribution"``) says shared.
+
+    Examples
+    --------
+    >>> is_machine_shared("machine shared: not attributable: other processes used 1.3 CPU-s")
+    True
+    >>> is_machine_shared("machine-wide")
+    False
+    """
+    return str(attribution or "").startswith(MACHINE_SHARED)
+
+
 @dataclass(frozen=True)
 class EnergyResult:
     """Energy of one tracked phase, with how each figure was obtained.

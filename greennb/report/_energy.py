@@ -30,14 +30,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from greennb._validation import is_integer
-from greennb.energy import EnergyInterval, total_energy
+from greennb.energy import EnergyInterval, is_machine_shared, total_energy
 
 #: Words that make a phase a training phase (lower-case substrings of its name).
 TRAINING_WORDS = ("train", "fit", "epoch", "mitigat", "lever", "distil")
 #: Words that make a phase an inference phase; checked first ("threshold_optimizer-inference").
 INFERENCE_WORDS = ("inference", "predict", "evaluate")
 #: Start of the attribution of a figure taken while other processes used the machine.
-SHARED_PREFIX = "machine shared"
 
 
 def phase_kind(name: str) -> str:
@@ -117,9 +116,7 @@ def energy_columns(model: Mapping[str, Any], record: Mapping[str, Any]) -> dict[
         factor = 1000.0 / predictions
         per_1000 = (used.energy_kwh * factor, used.interval and used.interval * factor)
     shared = [
-        name
-        for name, result in stored.items()
-        if str(result.get("attribution", "")).startswith(SHARED_PREFIX)
+        name for name, result in stored.items() if is_machine_shared(result.get("attribution"))
     ]
     return {
         "train_kwh": train and train.energy_kwh,

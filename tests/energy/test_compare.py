@@ -13,7 +13,6 @@ from greennb.energy._compare import (
     FASTER,
     SHARED_NOISE,
     SHARED_NOTE,
-    SHARED_PREFIX,
     SLOWER,
     VERDICTS,
     EnergyComparison,
@@ -231,7 +230,7 @@ def test_bad_options(kwargs, error):
 def test_a_shared_machine_is_said_in_the_reason(energy_result):
     shared = dataclasses.replace(
         energy_result(4e-6, 1.0, phase="2a"),
-        attribution=SHARED_PREFIX + ": not attributable: others used 0.9 CPU s per s",
+        attribution="machine shared: not attributable: others used 0.9 CPU s per s",
     )
     alone = energy_result(2e-6, 1.0, phase="a")
     comparison = compare_energy(shared, [alone, alone])
@@ -242,7 +241,7 @@ def test_a_shared_machine_is_said_in_the_reason(energy_result):
 
 
 def test_a_shared_machine_raises_the_floor(energy_result):
-    flag = {"attribution": SHARED_PREFIX + ": not attributable: load 2.1"}
+    flag = {"attribution": "machine shared: not attributable: load 2.1"}
     costly, cheap = energy_result(1.3e-6, 1.0), energy_result(1e-6, 1.0)
     assert compare_energy(costly, cheap).verdict == "more"
     shared = dataclasses.replace(cheap, **flag)
