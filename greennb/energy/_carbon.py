@@ -20,6 +20,7 @@ from greennb.energy._grid import (
     intensity_from_mix,
     renewable_share_of,
 )
+from greennb.energy._interval import EnergyInterval
 from greennb.errors import InvalidValueError
 
 #: Scenario grid of :func:`carbon_scenarios`: grids from low to high carbon intensity, an
@@ -103,8 +104,18 @@ def _choices(values: Iterable[Any], *, name: str) -> list[Any]:
     return listed
 
 
+def _energy_and_interval(computation: Any) -> tuple[float, Any]:
+    """Split a carbon_scenarios input into E (kWh) and its interval (None for a bare number)."""
+    if isinstance(computation, EnergyInterval):
+        return computation.value, computation
+    if hasattr(computation, "energy_kwh"):  # an EnergyResult or EnergyTotal
+        interval = getattr(computation, "interval", None)
+        return computation.energy_kwh, interval
+    return computation, None
+
+
 def carbon_scenarios(
-    computation_kwh: float,
+    computation_kwh: Any,
     *,
     countries: Iterable[str] = DEFAULT_SCENARIO_COUNTRIES,
     pues: Iterable[float] = DEFAULT_SCENARIO_PUES,
@@ -115,8 +126,10 @@ def carbon_scenarios(
 
     Parameters
     ----------
-    computation_kwh : float
-        E_computation of the run (kWh), e.g. ``EnergyResult.energy_kwh``.
+    computation_kwh : float, EnergyInterval, EnergyResult or EnergyTotal
+        E_computation of the run (kWh), e.g. ``EnergyResult.energy_kwh``. With an interval (an
+        :class:`~greennb.energy.EnergyInterval`, or a result or total that carries one) the
+        table also prices its low and high bounds.
     countries : iterable of str, default DEFAULT_SCENARIO_COUNTRIES
         3-letter ISO codes of the grids to compare.
     pues : iterable of float, default DEFAULT_SCENARIO_PUES
@@ -134,7 +147,18 @@ def carbon_scenarios(
         ``country``, ``country_name``, ``carbon_intensity_g_per_kwh``,
         ``grid_renewable_share`` (fraction), ``energy_mix_year``, ``pue``, ``renewable_share``,
         ``computation_kwh``, ``data_center_kwh``, ``cooling_kwh``, ``total_kwh``,
-        ``emissions_g`` and ``emissions_kg`` (g and kg CO2e).
+        ``emissions_g`` and ``emissions_kg`` (g and kg CO2e); with an interval also
+        ``total_kwh_low``/``_high`` and ``emissions_g_low``/``_high``, the bounds priced the
+        same way.
+
+    Examples
+    --------
+    >>> from greennb.energy import EnergyInterval
+    >>> table = carbon_scenarios(EnergyInterval(2.0, 1.0, 4.0), countries=["FRA"], pues=[1.5],
+    ...                          renewable_shares=[0.0])
+    >>> row = table.iloc[0]
+    >>> float(round(row["emissions_g_low"] / row["emissions_g"], 6)), float(row["total_kwh_high"])
+    (0.5, 6.0)
 
     Raises
     ------
@@ -144,6 +168,7 @@ def carbon_scenarios(
     """
     import pandas as pd
 
+    computation_kwh, interval = _energy_and_interval(computation_kwh)
     rows = []
     for country in _choices(countries, name="countries"):
         record = country_record(country)
@@ -171,4 +196,11 @@ def carbon_scenarios(
                         "emissions_kg": emissions_kg,
                     }
                 )
+                if interval is not None:
+                    for bound in ("low", "high"):
+                        total = getattr(interval, bound) * energy.pue
+                        grams = 1000.0 * carbon_emissions(
+                            total, carbon_intensity=intensity, renewable_share=share
+                        )
+                        rows[-1] |= {f"total_kwh_{bound}": total, f"emissions_g_{bound}": grams}
     return pd.DataFrame(rows)

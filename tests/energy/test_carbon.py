@@ -110,3 +110,22 @@ def test_carbon_scenarios_accepts_single_values():
 def test_carbon_scenarios_rejects_bad_choices(kwargs, match):
     with pytest.raises(InvalidValueError, match=match):
         carbon_scenarios(1.0, **kwargs)
+
+
+def test_scenarios_price_an_interval_by_hand(energy_result):
+    import dataclasses
+
+    from greennb.energy import EnergyInterval, carbon_scenarios, grid_carbon_intensity
+
+    result = dataclasses.replace(
+        energy_result(2e-3, 1.0), interval=EnergyInterval(2e-3, 1e-3, 4e-3)
+    )
+    table = carbon_scenarios(result, countries=["FRA"], pues=[1.5], renewable_shares=[0.5])
+    ci = grid_carbon_intensity("FRA")
+    row = table.iloc[0]
+    assert row["emissions_g"] == pytest.approx(2e-3 * 1.5 * ci * 0.5)
+    assert row["emissions_g_low"] == pytest.approx(1e-3 * 1.5 * ci * 0.5)
+    assert row["emissions_g_high"] == pytest.approx(4e-3 * 1.5 * ci * 0.5)
+    assert (row["total_kwh_low"], row["total_kwh_high"]) == pytest.approx((1.5e-3, 6e-3))
+    bare = carbon_scenarios(2e-3, countries=["FRA"], pues=[1.5], renewable_shares=[0.5])
+    assert "emissions_g_low" not in bare and bare["emissions_g"][0] == row["emissions_g"]
