@@ -7,6 +7,7 @@
 - :mod:`~greennb.runs._location`: :func:`runs_root`, where the run store is;
 - :mod:`~greennb.runs._catalogue`: the case notebooks, :func:`list_cases`, :func:`notebook_path`;
 - :mod:`~greennb.runs._parameters`: a case's parameters, read by papermill and checked;
+- :mod:`~greennb.runs._start`: :func:`start_run`, a case notebook's record from its parameters;
 - :mod:`~greennb.runs._store`: :func:`run_case`, :func:`run_cases`, :func:`list_runs`.
 """
 
@@ -40,6 +41,7 @@ from greennb.runs._schema import (
     read_metrics,
     validate_metrics,
 )
+from greennb.runs._start import start_run
 from greennb.runs._store import (
     DEFAULT_KERNEL,
     ERROR_FILE,
@@ -90,5 +92,6 @@ __all__ = [
     "run_case",
     "run_cases",
     "runs_root",
+    "start_run",
     "validate_metrics",
 ]
