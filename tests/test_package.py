@@ -33,7 +33,7 @@ FLOW = {
     "cli": 9,
 }
 #: Top-level private modules every layer may use; they import none of the subpackages.
-FOUNDATION = {"errors", "_validation", "_json", "_paths"}
+FOUNDATION = {"errors", "_validation", "_json", "_paths", "_noise"}
 HEAVY = ("torch", "sklearn", "fairlearn", "codecarbon", "papermill", "matplotlib", "seaborn")
 
 

@@ -50,14 +50,9 @@ What lives where:
 Importing this package does not import CodeCarbon; the first tracked phase or grid look-up does.
 """
 
+from greennb._noise import VERDICTS, SpeedComparison, compare_speed
 from greennb.energy._carbon import carbon_emissions, carbon_scenarios
-from greennb.energy._compare import (
-    VERDICTS,
-    EnergyComparison,
-    SpeedComparison,
-    compare_energy,
-    compare_speed,
-)
+from greennb.energy._compare import EnergyComparison, compare_energy
 from greennb.energy._embodied import (
     DEFAULT_GPU_EMBODIED_KG_CO2E,
     EmbodiedEstimate,

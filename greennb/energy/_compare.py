@@ -67,14 +67,20 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from greennb._json import to_json_value
-from greennb._validation import is_real, non_negative
+from greennb._noise import (
+    DEFAULT_NOISE,
+    NO_DIFFERENCE,
+    band_verdict,
+    format_ratio,
+    percent,
+    ratio_of,
+)
+from greennb._validation import non_negative
 from greennb.energy._interval import EnergyInterval
 from greennb.energy._repeat import (
     RepeatedEnergy,
@@ -84,15 +90,6 @@ from greennb.energy._repeat import (
 )
 from greennb.energy._results import is_machine_shared
 from greennb.errors import InvalidTypeError, InvalidValueError
-
-LESS = "less"
-MORE = "more"
-NO_DIFFERENCE = "no measurable difference"
-VERDICTS = (LESS, MORE, NO_DIFFERENCE)
-
-#: Relative run-to-run noise floor (fraction) of two measurements of the same work with the
-#: same method on the same machine; see the module docstring for where 15 % comes from.
-DEFAULT_NOISE = 0.15
 
 NO_ENERGY_MSG = (
     "{side} ({what}) has no energy figure{reason}: an energy can only be compared where it "
@@ -149,7 +146,7 @@ class EnergyComparison:
         >>> same.sentence("student", "teacher")
         'no measurable difference between student and teacher (0.952×, within the 15 % run-to-run noise)'
         """  # noqa: E501 - a doctest output is one line
-        detail = f"({_format_ratio(self.ratio)}, {self.reason})"
+        detail = f"({format_ratio(self.ratio)}, {self.reason})"
         if self.verdict == NO_DIFFERENCE:
             return f"no measurable difference between {a_name} and {b_name} {detail}"
         return f"{a_name} uses {self.verdict} energy than {b_name} {detail}"
@@ -222,38 +219,9 @@ def comparison_side(side: str, figure: Any) -> _Side:
     return _Side(interval, (interval,), _is_shared([figure]))
 
 
-def band_verdict(a: tuple[float, float], b: tuple[float, float], noise: float) -> str:
-    """Return LESS, MORE or NO_DIFFERENCE for two ``(low, high)`` bands widened by ``noise``.
-
-    Each band is widened by a factor ``sqrt(1 + noise)`` on both sides; a verdict is given only
-    when the widened bands do not overlap (see the module docstring).
-    """
-    widen = math.sqrt(1 + noise)
-    if a[1] * widen < b[0] / widen:
-        return LESS
-    if a[0] / widen > b[1] * widen:
-        return MORE
-    return NO_DIFFERENCE
-
-
-def _ratio(a: float, b: float) -> float:
-    """Return ``a / b``; 1 when both are 0 and infinity when only b is."""
-    if b > 0:
-        return a / b
-    return math.inf if a > 0 else 1.0
-
-
-def _format_ratio(ratio: float) -> str:
-    return "∞×" if math.isinf(ratio) else f"{ratio:.3g}×"
-
-
-def _percent(fraction: float) -> str:
-    return f"{fraction * 100:.3g} %"
-
-
 def _reason(a: _Side, b: _Side, *, decided: bool, same_method: bool, noise: float) -> str:
     """Say which uncertainty decided the verdict (``decided``: a verdict was given)."""
-    floor = _percent(noise)
+    floor = percent(noise)
     if not same_method:
         bands = " and ".join(
             f"{low * 1000:.3g}–{high * 1000:.3g} Wh" for low, high in (a.band(False), b.band(False))
@@ -263,7 +231,7 @@ def _reason(a: _Side, b: _Side, *, decided: bool, same_method: bool, noise: floa
     if len(a.intervals) == 1 and len(b.intervals) == 1:
         return f"{'beyond' if decided else 'within'} the {floor} run-to-run noise"
     spreads = " and ".join(
-        f"{_percent(relative_spread([i.value for i in s.intervals]))} over {len(s.intervals)}"
+        f"{percent(relative_spread([i.value for i in s.intervals]))} over {len(s.intervals)}"
         for s in (a, b)
     )
     apart = "are apart by more than" if decided else "overlap or are closer than"
@@ -324,12 +292,12 @@ def compare_energy(
     if shared:
         noise = max(noise, SHARED_NOISE)
     verdict = band_verdict(side_a.band(same_method), side_b.band(same_method), noise)
-    ratio = _ratio(side_a.median.value, side_b.median.value)
+    ratio = ratio_of(side_a.median.value, side_b.median.value)
     reason = _reason(
         side_a, side_b, decided=verdict != NO_DIFFERENCE, same_method=same_method, noise=noise
     )
     if shared:
-        reason += SHARED_NOTE.format(sides=" and ".join(shared), floor=_percent(SHARED_NOISE))
+        reason += SHARED_NOTE.format(sides=" and ".join(shared), floor=percent(SHARED_NOISE))
     return EnergyComparison(
         verdict=verdict,
         ratio=ratio,
@@ -338,92 +306,3 @@ def compare_energy(
         b=side_b.median,
         reason=reason,
     )
-
-
-FASTER = "faster"
-SLOWER = "slower"
-SPEED_MSG = (
-    "{side} must be a throughput (a number > 0, e.g. predictions per second) or a non-empty "
-    "sequence of them; got {value!r}."
-)
-
-
-@dataclass(frozen=True)
-class SpeedComparison:
-    """The verdict of :func:`compare_speed` on two throughputs.
-
-    Attributes
-    ----------
-    verdict : str
-        ``"faster"`` (a does more work per second than b), ``"slower"`` or
-        ``"no measurable difference"``.
-    ratio : float
-        Median throughput of a over b's (2.0: a does twice the work per second).
-    reason : str
-        The noise the difference was weighed against.
-    """
-
-    verdict: str
-    ratio: float
-    reason: str
-
-    def sentence(self, a_name: str, b_name: str) -> str:
-        """Return the verdict as one sentence naming both sides.
-
-        Examples
-        --------
-        >>> compare_speed(4000.0, 1000.0).sentence("bfloat16", "float32")
-        'bfloat16 is faster than float32 (4× the throughput, beyond the 15 % run-to-run noise)'
-        """
-        detail = f"({_format_ratio(self.ratio)} the throughput, {self.reason})"
-        if self.verdict == NO_DIFFERENCE:
-            return f"no measurable difference in speed between {a_name} and {b_name} {detail}"
-        return f"{a_name} is {self.verdict} than {b_name} {detail}"
-
-
-def _throughputs(side: str, value: Any) -> list[float]:
-    samples = list(value) if isinstance(value, Sequence) else [value]
-    if not samples or not all(is_real(s) and math.isfinite(s) and s > 0 for s in samples):
-        raise InvalidValueError(SPEED_MSG.format(side=side, value=value))
-    return [float(s) for s in samples]
-
-
-def compare_speed(a: Any, b: Any, *, noise: float = DEFAULT_NOISE) -> SpeedComparison:
-    """Compare two throughputs: "faster" or "slower" only beyond the run-to-run noise.
-
-    The rule of :func:`compare_energy` for one method on one machine: each side's band is the
-    range of its samples (one figure: the figure), both widened by the noise floor, and a
-    verdict needs the bands apart. The energy floor applies to timings too: on CodeCarbon's
-    load model the power is steady and a phase's energy follows its wall time.
-
-    Parameters
-    ----------
-    a, b : float or sequence of float
-        Throughputs (work per second, e.g. predictions per second), > 0; a sequence is a set
-        of repeated timings of the same work.
-    noise : float, default DEFAULT_NOISE (0.15)
-        Relative run-to-run noise floor (fraction, >= 0).
-
-    Returns
-    -------
-    SpeedComparison
-
-    Raises
-    ------
-    greennb.errors.InvalidValueError
-        If a throughput is not a number > 0, or ``noise`` is negative.
-
-    Examples
-    --------
-    >>> compare_speed(1100.0, 1000.0).verdict
-    'no measurable difference'
-    >>> compare_speed([480.0, 500.0], 1000.0).verdict
-    'slower'
-    """
-    noise = non_negative(noise, name="noise", unit="fraction")
-    samples_a, samples_b = _throughputs("a", a), _throughputs("b", b)
-    band = band_verdict((min(samples_a), max(samples_a)), (min(samples_b), max(samples_b)), noise)
-    verdict = {LESS: SLOWER, MORE: FASTER}.get(band, NO_DIFFERENCE)
-    decided = "beyond" if verdict != NO_DIFFERENCE else "within"
-    ratio = _ratio(statistics.median(samples_a), statistics.median(samples_b))
-    return SpeedComparison(verdict, ratio, f"{decided} the {_percent(noise)} run-to-run noise")

@@ -12,16 +12,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from greennb._noise import DEFAULT_NOISE, LESS, MORE, NO_DIFFERENCE, VERDICTS
 from greennb._validation import integer
-from greennb.energy._compare import (
-    DEFAULT_NOISE,
-    LESS,
-    MORE,
-    NO_DIFFERENCE,
-    VERDICTS,
-    compare_energy,
-    comparison_side,
-)
+from greennb.energy._compare import compare_energy, comparison_side
 from greennb.energy._repeat import relative_spread
 from greennb.errors import InvalidValueError
 

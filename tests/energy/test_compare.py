@@ -6,20 +6,22 @@ import math
 
 import pytest
 
-from greennb.energy import EnergyInterval
-from greennb.energy._compare import (
+from greennb._noise import (
     DEFAULT_NOISE,
-    EMPTY_MSG,
     FASTER,
-    SHARED_NOISE,
-    SHARED_NOTE,
     SLOWER,
     VERDICTS,
-    EnergyComparison,
     SpeedComparison,
     band_verdict,
-    compare_energy,
     compare_speed,
+)
+from greennb.energy import EnergyInterval
+from greennb.energy._compare import (
+    EMPTY_MSG,
+    SHARED_NOISE,
+    SHARED_NOTE,
+    EnergyComparison,
+    compare_energy,
 )
 from greennb.energy._repeat import measure_repeatedly, result_interval, summarise_samples
 from greennb.errors import InvalidTypeError, InvalidValueError
