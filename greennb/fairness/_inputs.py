@@ -5,7 +5,8 @@ Conventions every fairness function follows:
 * rows of ``y_true``, ``y_pred`` and the sensitive features are aligned by position, never
   by pandas index;
 * a missing value (NaN/None) in any input is an error: dropping those rows silently would
-  change who is counted;
+  change who is counted; so is an infinite label, prediction or probability (``inf``,
+  ``-inf``), which no rate or error can count;
 * several sensitive columns define intersectional groups over every combination of their
   observed values (as fairlearn's ``MetricFrame`` does), so an empty combination shows up
   as a group with zero rows instead of disappearing;
@@ -22,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from greennb._validation import is_real
 from greennb.errors import InvalidValueError
 
 DEFAULT_SENSITIVE_NAME = "sensitive_feature"
@@ -54,6 +57,10 @@ NOT_BINARY_ERROR = (
     "Classification needs binary labels, but y_true and y_pred together hold "
     "{count} distinct values: {labels}. Threshold scores or probabilities first, "
     "or use task='regression'."
+)
+NON_FINITE_VALUES_ERROR = (
+    "{name} has {count} infinite value(s), the first {value!r} at row {row}; labels, "
+    "predictions and probabilities must be finite: fix or drop those rows first."
 )
 POS_LABEL_NOT_FOUND_ERROR = (
     "pos_label {value!r} does not occur in y_true or y_pred; labels seen: {labels}. "
@@ -187,11 +194,40 @@ def _first_missing(values: Any) -> tuple[int, int]:
     return int(missing.sum()), int(np.argmax(missing)) if missing.any() else -1
 
 
+def _infinite_mask(values: Any) -> np.ndarray:
+    """Return which entries of a 1-D array-like are infinite numbers (``inf``, ``-inf``)."""
+    array = np.asarray(values)
+    if array.dtype.kind in "fc":
+        return np.isinf(array)
+    if array.dtype.kind != "O":  # integers, booleans, strings, datetimes: never infinite
+        return np.zeros(array.shape, dtype=bool)
+    return np.fromiter(
+        (is_real(value) and math.isinf(value) for value in array), dtype=bool, count=array.size
+    )
+
+
 def check_complete(values: Any, *, name: str) -> None:
-    """Raise InvalidValueError naming the first missing value (NaN/None) of ``values``."""
+    """Raise InvalidValueError naming the first missing (NaN/None) or infinite value.
+
+    Examples
+    --------
+    >>> check_complete([0.2, float("inf")], name="y_pred")
+    Traceback (most recent call last):
+    ...
+    greennb.errors.InvalidValueError: y_pred has 1 infinite value(s), the first inf at row 1; labels, predictions and probabilities must be finite: fix or drop those rows first.
+    """  # noqa: E501
     n_missing, row = _first_missing(values)
     if n_missing:
         raise InvalidValueError(MISSING_VALUES_ERROR.format(name=name, count=n_missing, row=row))
+    infinite = _infinite_mask(values)
+    if infinite.any():
+        row = int(np.argmax(infinite))
+        value = plain(np.asarray(values)[row])
+        raise InvalidValueError(
+            NON_FINITE_VALUES_ERROR.format(
+                name=name, count=int(infinite.sum()), value=value, row=row
+            )
+        )
 
 
 def check_sensitive_complete(features: pd.DataFrame) -> None:

@@ -171,6 +171,7 @@ def social_responsibility_index(
         Unknown metric (the message lists the valid ones), metrics mixing
         classification and regression, unknown policy or bar outside (0, 1],
         empty or misaligned input, NaN in y_true, y_pred or a sensitive column,
+        an infinite value in y_true or y_pred,
         non-binary labels, a ``pos_label`` that does not occur, a negative
         ``min_group_size``/``n_bootstrap`` or a ``confidence`` outside (0, 1).
     TypeError

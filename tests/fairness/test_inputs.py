@@ -16,6 +16,7 @@ from greennb.fairness._inputs import (
     DEFAULT_SENSITIVE_NAME,
     MISSING_SENSITIVE_ERROR,
     MISSING_VALUES_ERROR,
+    NON_FINITE_VALUES_ERROR,
     as_1d,
     check_complete,
     check_sensitive_complete,
@@ -164,6 +165,37 @@ def test_missing_values_messages_name_the_input_and_the_row():
     with pytest.raises(InvalidValueError) as caught:
         check_sensitive_complete(features)
     assert str(caught.value) == MISSING_SENSITIVE_ERROR.format(column="band", count=1, row=1)
+
+
+@pytest.mark.parametrize(
+    ("values", "count"),
+    [
+        ([0.5, np.inf, -np.inf], 2),
+        (np.array([0.5, np.inf, -np.inf]), 2),
+        (np.array([0.5, np.inf, "x"], dtype=object), 1),
+    ],
+)
+def test_infinite_values_are_refused_naming_count_row_and_value(values, count):
+    with pytest.raises(InvalidValueError) as caught:
+        check_complete(values, name="y_pred")
+    expected = NON_FINITE_VALUES_ERROR.format(name="y_pred", count=count, value=np.inf, row=1)
+    assert str(caught.value) == expected
+    assert "inf" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("function", "options"),
+    [(group_metrics, {"task": "regression"}), (social_responsibility_index, {"metric": "mae"})],
+)
+def test_every_fairness_function_refuses_an_infinite_prediction(function, options):
+    y_true, y_pred = [1.0, 2.0, 3.0, 4.0], [1.0, 2.0, np.inf, 4.0]
+    with pytest.raises(InvalidValueError, match=r"y_pred has 1 infinite value\(s\), the first inf"):
+        function(y_true, y_pred, ["a", "a", "b", "b"], **options)
+
+
+def test_finite_labels_of_any_dtype_pass_the_check():
+    for values in ([1, 0, 1], ["yes", "no"], [True, False], np.array([0.1, 1e308])):
+        check_complete(values, name="y")
 
 
 def test_a_three_dimensional_input_is_refused():

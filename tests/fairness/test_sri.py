@@ -15,7 +15,7 @@ from fairlearn.metrics import (
 )
 from sklearn.metrics import accuracy_score, mean_absolute_error
 
-from greennb.errors import FairnessWarning
+from greennb.errors import FairnessWarning, InvalidValueError
 from greennb.fairness import SRI_METRICS, social_responsibility_index
 
 # Undefined and small groups warn; the tests of those warnings use pytest.warns.
@@ -298,3 +298,12 @@ def test_sri_repr_reads_as_a_sentence():
     assert "below the bar" in text
     assert "worst group 'b' (selection rate 0.30, n=40), best 'a' (0.60, n=40)" in text
     assert "single_group" in repr(social_responsibility_index([1, 0], [1, 0], ["a", "a"]))
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf])
+def test_an_infinite_prediction_is_refused_like_a_missing_one(value):
+    y_pred = DP_PRED[:5] + [value] + DP_PRED[6:]
+    with pytest.raises(
+        InvalidValueError, match=rf"y_pred has 1 infinite value\(s\), the first {value!r} at row 5"
+    ):
+        social_responsibility_index(DP_PRED, y_pred, DP_GROUPS)
