@@ -9,7 +9,10 @@ train on CUDA, then MPS, then the CPU (:func:`~greennb.models.select_device`).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import pandas as pd
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.impute import SimpleImputer
@@ -19,7 +22,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 
 from greennb._validation import one_of
 from greennb.data import TASKS
-from greennb.errors import InvalidValueError
+from greennb.errors import GreennbWarning, InvalidValueError
 from greennb.models._torch_mlp import TorchMLPClassifier, TorchMLPRegressor
 
 _ESTIMATORS = {
@@ -52,6 +55,56 @@ CATEGORICAL_DTYPES = ("object", "string", "category", "bool")
 ``"string"`` selects pandas' ``str``/``string`` dtypes in pandas 2 and 3.
 """
 
+NUMERIC_TEXT_SHARE = 0.95
+"""Share of non-missing values (fraction) that parse as numbers above which a text column warns."""
+
+NUMERIC_TEXT_WARNING = (
+    "Feature column {column!r} is not numeric (dtype {dtype}), but {share:.0%} of its {count} "
+    "non-missing values parse as numbers (e.g. {example!r}); it is one-hot encoded into "
+    "{distinct} feature(s), one per distinct value. Convert it with pandas.to_numeric if it "
+    "is a quantity, or to dtype 'category' if it is a code (a zip code) to silence this warning."
+)
+
+
+class _CategoricalColumns:
+    """Select the categorical columns of a frame at fit time and warn on numbers kept as text.
+
+    A drop-in for ``make_column_selector(dtype_include=CATEGORICAL_DTYPES)``: it returns the
+    same columns, and warns (:class:`~greennb.errors.GreennbWarning`) for each ``object`` or
+    string column of which at least :data:`NUMERIC_TEXT_SHARE` of the non-missing values
+    parse as numbers. ``category`` columns are taken as deliberate codes and never warn.
+    """
+
+    def __call__(self, X: pd.DataFrame) -> list[str]:
+        columns = make_column_selector(dtype_include=list(CATEGORICAL_DTYPES))(X)
+        text = set(make_column_selector(dtype_include=["object", "string"])(X))
+        for column in columns:
+            if column in text:
+                _warn_if_numeric_text(X[column], column)
+        return columns
+
+
+def _warn_if_numeric_text(values: pd.Series, column: str) -> None:
+    present = values.dropna().astype(object)
+    flags = present.map(lambda value: isinstance(value, bool | np.bool_)).astype(bool)
+    if present.empty or flags.all():
+        return
+    try:
+        numeric = pd.to_numeric(present, errors="coerce").notna() & ~flags
+    except TypeError:  # values such as lists or dicts: not numbers written as text
+        return
+    share = float(numeric.mean())
+    if share >= NUMERIC_TEXT_SHARE:
+        message = NUMERIC_TEXT_WARNING.format(
+            column=column,
+            dtype=values.dtype,
+            share=share,
+            count=len(present),
+            example=present[numeric].iloc[0],
+            distinct=present.nunique(),
+        )
+        warnings.warn(message, GreennbWarning, stacklevel=2)
+
 
 def make_preprocessor():
     """Build the shared feature preprocessing for tabular data.
@@ -65,7 +118,8 @@ def make_preprocessor():
       missing values (``NaN``, ``None``, ``pd.NA``) unified as ``NaN`` →
       ``SimpleImputer(strategy="most_frequent")`` →
       ``OneHotEncoder(handle_unknown="ignore")`` (categories unseen at fit
-      time encode as all zeros).
+      time encode as all zeros). A text column whose values are almost all
+      numbers warns at fit time, naming it (see :data:`NUMERIC_TEXT_WARNING`).
 
     Columns of any other dtype (datetimes, timedeltas) are dropped: derive
     numeric calendar features from them first.
@@ -74,6 +128,12 @@ def make_preprocessor():
     -------
     sklearn.compose.ColumnTransformer
         Unfitted; expects a pandas DataFrame and outputs a dense float array.
+
+    Warns
+    -----
+    greennb.errors.GreennbWarning
+        At fit time, for each ``object``/string column of which at least
+        :data:`NUMERIC_TEXT_SHARE` (95 %) of the non-missing values parse as numbers.
     """
     numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
     categorical = Pipeline(
@@ -89,11 +149,7 @@ def make_preprocessor():
     return ColumnTransformer(
         [
             ("numeric", numeric, make_column_selector(dtype_include=list(NUMERIC_DTYPES))),
-            (
-                "categorical",
-                categorical,
-                make_column_selector(dtype_include=list(CATEGORICAL_DTYPES)),
-            ),
+            ("categorical", categorical, _CategoricalColumns()),
         ],
         remainder="drop",
         sparse_threshold=0.0,

@@ -1,10 +1,14 @@
 """Tests of the model factory and the shared preprocessing."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.compose import make_column_selector
 
-from greennb.data import TASKS
+from greennb.data import TASKS, list_datasets, load_dataset
+from greennb.errors import GreennbWarning
 from greennb.models import (
     MODEL_NAMES,
     TorchMLPRegressor,
@@ -12,6 +16,7 @@ from greennb.models import (
     make_model,
     make_preprocessor,
 )
+from greennb.models._registry import CATEGORICAL_DTYPES, NUMERIC_TEXT_SHARE, _CategoricalColumns
 
 
 def test_list_models_by_task():
@@ -107,3 +112,48 @@ def test_task_mismatch_names_model_task_and_choices():
 def test_unknown_estimator_parameter_is_rejected():
     with pytest.raises(ValueError, match=r"max_epoch"):
         make_model("mlp", task="classification", max_epoch=3)
+
+
+def _numbers_as_text(n_rows=200, seed=0):
+    rng = np.random.default_rng(seed)
+    amounts = [f"{value:.2f}" for value in rng.normal(100, 10, n_rows)]
+    amounts[3] = "n/a"  # one unparsable value: still 99.5 % numbers
+    return pd.DataFrame(
+        {
+            "amount": pd.Series(amounts, dtype="str"),
+            "station": pd.Series(rng.choice(["north", "south"], n_rows), dtype=object),
+            "flag": pd.Series(rng.choice([True, False], n_rows), dtype=object),
+            "zip": pd.Series(rng.choice(["02139", "10001"], n_rows)).astype("category"),
+        }
+    ), rng.choice([0, 1], n_rows)
+
+
+def test_a_numeric_column_passed_as_text_warns_naming_it_at_fit_time():
+    X, y = _numbers_as_text()
+    model = make_model("logistic", task="classification")
+    with pytest.warns(GreennbWarning) as caught:
+        model.fit(X, y)
+    messages = [str(warning.message) for warning in caught if warning.category is GreennbWarning]
+    assert len(messages) == 1  # not the object column of words, bools or the category codes
+    assert messages[0].startswith("Feature column 'amount' is not numeric (dtype str), but 100%")
+    assert "of its 200 non-missing values" in messages[0] and "pandas.to_numeric" in messages[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(X)  # the check runs when fitting only
+
+
+def test_a_text_column_with_few_numbers_does_not_warn_and_columns_are_unchanged():
+    X, _ = _numbers_as_text()
+    X["amount"] = X["amount"].where(np.arange(len(X)) % 10 != 0, "unknown")  # 90 % numbers
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        selected = _CategoricalColumns()(X)
+    assert selected == make_column_selector(dtype_include=list(CATEGORICAL_DTYPES))(X)
+    assert NUMERIC_TEXT_SHARE == 0.95
+
+
+def test_no_shipped_dataset_has_a_numeric_column_as_text():
+    for name in list_datasets():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", GreennbWarning)
+            _CategoricalColumns()(load_dataset(name).X)
