@@ -17,10 +17,17 @@ Each phase also samples this process's CPU time and memory around exactly the us
 attributable (or the machine was shared), carries an independent estimate beside CodeCarbon's,
 and a dynamic energy only where it means something.
 
-Nested or concurrent phases: CodeCarbon measures one task at a time. A phase started while
-another is active (nested ``with`` blocks, a decorated function called inside a tracked cell,
-another thread) still runs, and its result is ``unavailable`` with a reason saying that its
-energy is counted in the outer phase.
+Nested phases: CodeCarbon measures one task at a time. A phase started while another is
+active in the same thread (nested ``with`` blocks, a decorated function called inside a tracked
+cell) still runs, and its result is ``unavailable`` with a reason saying that its energy is
+counted in the outer phase. A phase started from another thread while one is active is refused
+with a :class:`~greennb.errors.StateError`: CodeCarbon's counters are machine-wide, so the two
+threads' energies cannot be told apart, and neither phase is inside the other.
+
+A phase's own clock (its ``duration_s`` where there is no energy figure) times the user's block
+only: it starts after the session's lock is taken and the CodeCarbon task started, and stops
+before the task is stopped; a measured phase reports CodeCarbon's task duration, which spans
+the same block.
 """
 
 from __future__ import annotations
@@ -66,6 +73,16 @@ IDLE_DURING_PHASE_MSG = (
     "Cannot measure the idle baseline while phase {phase!r} is being tracked: call "
     "measure_idle_baseline() outside any tracked block."
 )
+OTHER_THREAD_MSG = (
+    "Cannot start phase {phase!r} in thread {thread!r}: phase {active!r} is being tracked in "
+    "thread {active_thread!r}. CodeCarbon's counters are machine-wide, so phases of two threads "
+    "cannot be measured apart: track the whole parallel section from one thread (around the "
+    "pool or the joins), or run the phases one after the other."
+)
+OUTPUT_DIR_MSG = (
+    "output_dir must be a folder path, a str or an os.PathLike (e.g. pathlib.Path), or None "
+    "for the current directory; got {value!r} of type {type}."
+)
 NESTED_REASON = (
     "not measured separately: phase {active!r} was already being tracked when {phase!r} "
     "started (CodeCarbon measures one task at a time); the energy is included in {active!r}"
@@ -80,6 +97,24 @@ def check_phase(phase: Any) -> str:
     if not phase.strip():
         raise InvalidValueError(PHASE_NAME_MSG.format(value=phase))
     return phase.strip()
+
+
+def _output_folder(output_dir: Any) -> Path:
+    """Return the absolute output folder (the current directory for None), or raise.
+
+    Raises
+    ------
+    greennb.errors.InvalidTypeError
+        If ``output_dir`` is neither None, a str nor an os.PathLike of a str.
+    """
+    if output_dir is None:
+        return Path.cwd().resolve()
+    if isinstance(output_dir, str | os.PathLike):
+        try:
+            return Path(output_dir).resolve()
+        except TypeError:  # an os.PathLike of bytes
+            pass
+    raise InvalidTypeError(OUTPUT_DIR_MSG.format(value=output_dir, type=type(output_dir).__name__))
 
 
 def _resolve_grid(country: str | None) -> tuple[str, float | None]:
@@ -103,7 +138,9 @@ class _ActivePhase:
 
     name: str
     started_at: str
-    started: float
+    thread_id: int
+    thread_name: str
+    started: float = 0.0
     failure: str | None = None
     nested_in: str | None = None
     usage_mark: Any = None
@@ -121,7 +158,7 @@ class EnergySession:
     country : str, optional
         3-letter ISO code of the grid; default ``$GREENNB_COUNTRY`` or ``"USA"`` (see
         :data:`greennb.energy.DEFAULT_COUNTRY`).
-    output_dir : str or Path, optional
+    output_dir : str or os.PathLike, optional
         Folder for CodeCarbon's CSV files, created if missing; default the current directory.
     measure_power_secs : float, default DEFAULT_MEASURE_POWER_SECS (1.0)
         Interval of CodeCarbon's periodic scheduler (s).
@@ -157,13 +194,15 @@ class EnergySession:
     greennb.errors.InvalidValueError
         For an unknown country, a non-positive ``measure_power_secs`` or stated power, or a
         stated power without its ``hardware_source``.
+    greennb.errors.InvalidTypeError
+        For an ``output_dir`` that is not a str or an os.PathLike.
     """
 
     def __init__(
         self,
         *,
         country: str | None = None,
-        output_dir: str | Path | None = None,
+        output_dir: str | os.PathLike | None = None,
         measure_power_secs: float = DEFAULT_MEASURE_POWER_SECS,
         tracker_factory: Callable[..., Any] | None = None,
         cpu_power_w: float | None = None,
@@ -173,7 +212,7 @@ class EnergySession:
     ):
         self.stated = _hardware.stated_hardware(cpu_power_w, ram_power_w, hardware_source)
         self.country, self.carbon_intensity_g_per_kwh = _resolve_grid(country)
-        self.output_dir = Path(output_dir if output_dir is not None else Path.cwd()).resolve()
+        self.output_dir = _output_folder(output_dir)
         self.measure_power_secs = positive(measure_power_secs, name="measure_power_secs", unit="s")
         self.results: list[EnergyResult] = []
         self.idle_baseline: IdleBaseline | None = None
@@ -255,31 +294,54 @@ class EnergySession:
         ------
         greennb.errors.InvalidTypeError, greennb.errors.InvalidValueError
             If ``phase`` is not a non-empty string.
+        greennb.errors.StateError
+            If another thread's phase is being tracked (see :data:`OTHER_THREAD_MSG`).
         """
         name = check_phase(phase)
+        thread = threading.current_thread()
         token = _ActivePhase(
             name=name,
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            started=time.perf_counter(),
+            thread_id=threading.get_ident(),
+            thread_name=thread.name,
         )
         with self._lock:
-            if self._active is not None:
-                token.nested_in = self._active.name
-                return token
-            self._active = token
-            tracker = self._ensure_tracker()
-            if tracker is None:
-                token.failure = self._tracker_failure
+            active = self._active
+            if active is None:
+                self._start_task(token)
+            elif active.thread_id == token.thread_id:
+                token.nested_in = active.name
             else:
-                token.failure = _codecarbon.start_task(tracker, name)
-            if self._sampler is None and self._sampler_failure is None:
-                self._sampler, self._sampler_failure = _attribution.new_sampler()
-        token.started = time.perf_counter()
+                raise StateError(
+                    OTHER_THREAD_MSG.format(
+                        phase=name,
+                        thread=thread.name,
+                        active=active.name,
+                        active_thread=active.thread_name,
+                    )
+                )
+        if token.nested_in is None:  # a nested phase's usage is its outer phase's
+            self._start_usage(token)
+        token.started = time.perf_counter()  # the last step before the user's block
+        return token
+
+    def _start_task(self, token: _ActivePhase) -> None:
+        """Make ``token`` the active phase and start its CodeCarbon task (under the lock)."""
+        self._active = token
+        tracker = self._ensure_tracker()
+        if tracker is None:
+            token.failure = self._tracker_failure
+        else:
+            token.failure = _codecarbon.start_task(tracker, token.name)
+        if self._sampler is None and self._sampler_failure is None:
+            self._sampler, self._sampler_failure = _attribution.new_sampler()
+
+    def _start_usage(self, token: _ActivePhase) -> None:
+        """Mark this process's CPU time and memory at the start of ``token``'s block."""
         if self._sampler is None:
             token.usage_failure = self._sampler_failure
-        else:  # the last step before the user's block
+        else:
             token.usage_mark, token.usage_failure = _attribution.start_usage(self._sampler)
-        return token
 
     def stop_phase(self, token: _ActivePhase) -> EnergyResult:
         """Stop measuring a phase and return its result; never raises for tracking failures.
@@ -294,10 +356,10 @@ class EnergySession:
         EnergyResult
             The phase's energy, also appended to :attr:`results`.
         """
+        wall_s = time.perf_counter() - token.started  # the first step after the user's block
         usage, usage_failure = None, token.usage_failure
-        if token.usage_mark is not None:  # the first step after the user's block
+        if token.usage_mark is not None:
             usage, usage_failure = _attribution.stop_usage(self._sampler, token.usage_mark)
-        wall_s = time.perf_counter() - token.started
         if token.nested_in is not None:
             reason = NESTED_REASON.format(active=token.nested_in, phase=token.name)
             return self._record(_phase_result.unavailable(self, token, wall_s, reason))
@@ -423,7 +485,7 @@ def get_session() -> EnergySession:
 def configure(
     *,
     country: str | None = None,
-    output_dir: str | Path | None = None,
+    output_dir: str | os.PathLike | None = None,
     measure_power_secs: float | None = None,
     cpu_power_w: float | None = None,
     ram_power_w: float | None = None,
@@ -442,7 +504,7 @@ def configure(
     ----------
     country : str, optional
         3-letter ISO code of the grid (default ``$GREENNB_COUNTRY`` or ``"USA"``).
-    output_dir : str or Path, optional
+    output_dir : str or os.PathLike, optional
         Folder for CodeCarbon's CSV files (default: the current directory).
     measure_power_secs : float, optional
         Interval of CodeCarbon's periodic scheduler in s (default 1.0).
@@ -466,7 +528,8 @@ def configure(
         For an unknown country (the message suggests close matches), a non-positive interval
         or power, or a power without its source.
     greennb.errors.InvalidTypeError
-        For a power that is not a number or a source that is not a string.
+        For a power that is not a number, a source that is not a string, or an ``output_dir``
+        that is not a str or an os.PathLike (the message names the value).
 
     Examples
     --------

@@ -21,6 +21,13 @@ from typing import Any
 
 from greennb.energy._results import EnergyResult
 from greennb.energy._session import EnergySession, _ActivePhase, check_phase, get_session
+from greennb.errors import StateError
+
+REENTERED_MSG = (
+    "track({phase!r}) is already measuring a block: one tracker measures one block at a time, "
+    "so it cannot be entered again inside its own block. Use a new tracker for an inner block "
+    "(with track('inner'): ...); its energy is then counted in phase {phase!r}."
+)
 
 
 class PhaseTracker:
@@ -37,6 +44,12 @@ class PhaseTracker:
     ----------
     result : EnergyResult or None
         The phase's result once the ``with`` block has exited.
+
+    Raises
+    ------
+    greennb.errors.StateError
+        On entering a tracker whose block is still running (see :data:`REENTERED_MSG`); the
+        open phase is still stopped normally when its block exits.
     """
 
     def __init__(self, phase: str, *, session: EnergySession | None = None):
@@ -50,10 +63,12 @@ class PhaseTracker:
         return f"PhaseTracker({self.phase!r}, result={self.result!r})"
 
     def __enter__(self) -> PhaseTracker:
+        if self._token is not None:  # leave the open phase alone: its own exit stops it
+            raise StateError(REENTERED_MSG.format(phase=self.phase))
         session = self.session or get_session()
+        token = session.start_phase(self.phase)
         self.result = None
-        self._token_session = session
-        self._token = session.start_phase(self.phase)
+        self._token, self._token_session = token, session
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> bool:
@@ -107,7 +122,9 @@ def track(phase: str | Callable[..., Any] = "phase", *, session: EnergySession |
     -----
     Tracking never breaks the tracked code: when CodeCarbon fails the block still runs and the
     result is ``unavailable`` with the reason; exceptions of the block propagate unchanged.
-    Nested phases are not measured separately (see :mod:`greennb.energy._session`).
+    Nested phases are not measured separately; entering a tracker inside its own block, or
+    starting a phase from another thread while one is tracked, raises
+    :class:`~greennb.errors.StateError` (see :mod:`greennb.energy._session`).
 
     Examples
     --------

@@ -13,7 +13,7 @@ from greennb.energy import (
 )
 from greennb.energy import _codecarbon as adapter
 from greennb.energy._attribution import NO_BASELINE_REASON
-from greennb.energy._session import CLOSED_REASON
+from greennb.energy._session import CLOSED_REASON, OUTPUT_DIR_MSG
 from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 
 
@@ -225,3 +225,21 @@ def test_configure_keeps_or_replaces_the_stated_hardware(own_global_session, fak
     with pytest.raises(InvalidValueError, match="hardware_source must say where"):
         configure(cpu_power_w=100)
     assert get_session() is replaced  # a failed configure leaves the session alone
+
+
+@pytest.mark.parametrize("bad", [123, 1.5, b"energy", ["energy"]])
+def test_output_dir_of_a_wrong_type_is_refused_by_name(bad, own_global_session):
+    before = get_session()
+    with pytest.raises(InvalidTypeError) as info:
+        configure(output_dir=bad)
+    assert str(info.value) == OUTPUT_DIR_MSG.format(value=bad, type=type(bad).__name__)
+    assert repr(bad) in str(info.value) and "str or an os.PathLike" in str(info.value)
+    assert get_session() is before and not before.closed  # a failed configure changes nothing
+
+
+def test_output_dir_accepts_str_and_path_like(tmp_path):
+    assert EnergySession(country="FRA", output_dir=str(tmp_path)).output_dir == tmp_path.resolve()
+    assert (
+        EnergySession(country="FRA", output_dir=tmp_path / "e").output_dir
+        == (tmp_path / "e").resolve()
+    )

@@ -4,7 +4,8 @@ import pytest
 
 from greennb.energy import PhaseTracker, configure, track
 from greennb.energy import _codecarbon as adapter
-from greennb.errors import InvalidTypeError, InvalidValueError
+from greennb.energy._track import REENTERED_MSG
+from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 
 
 def test_context_manager_result_and_repr(fake_session):
@@ -86,3 +87,22 @@ def test_phase_name_is_stripped(fake_session):
     with track("  train ", session=fake_session([1e-6])) as t:
         pass
     assert t.result.phase == "train"
+
+
+def test_reentered_tracker_is_refused_and_the_session_is_not_wedged(fake_session):
+    session = fake_session([1e-6, 2e-6, 3e-6])
+    tracker = track("x", session=session)
+    with pytest.raises(StateError, match=r"track\('x'\) is already measuring a block") as info:
+        with tracker:
+            with tracker:
+                pass
+    assert str(info.value) == REENTERED_MSG.format(phase="x")
+    assert (tracker.result.phase, tracker.result.energy_kwh) == ("x", 1e-6)  # "x" was stopped
+    assert tracker.result.status != "unavailable"
+    with track("y", session=session) as later:
+        pass
+    assert (later.result.energy_kwh, later.result.status) == (2e-6, "estimated")
+    with tracker:  # the same tracker measures a new block once its own has ended
+        pass
+    assert tracker.result.energy_kwh == 3e-6
+    assert [r.phase for r in session.results] == ["x", "y", "x"]
