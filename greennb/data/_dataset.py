@@ -2,8 +2,9 @@
 
 A dataset names its target, features, sensitive columns, identifiers and (for forecasts) its
 time column, and refuses, when it is built, the mistakes that would silently spoil a result:
-a missing or NaN target, a NaN or constant sensitive column, a feature that leaks the target,
-an identifier or the time, a positive label that is not a value of the target.
+an empty frame, a missing or NaN target, a third class in a classification target, a NaN or
+constant sensitive column, a feature that leaks the target, an identifier or the time, a
+positive label that is not a value of the target.
 
 Examples
 --------
@@ -24,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from greennb._validation import one_of, require_columns
-from greennb.data._checks import check_sensitive, check_target, require_frame
+from greennb.data._checks import check_rows, check_sensitive, check_target, require_frame
 from greennb.errors import InvalidTypeError, InvalidValueError
 
 TASKS = ("classification", "regression", "forecast")
@@ -89,15 +90,21 @@ class Dataset:
         comparisons such as the four-fifths rule compare rates of this outcome, which may
         differ from ``positive_label`` (the event the model detects). ``None`` where the
         prediction is not such a decision.
+    excluded_rows : int, default=0
+        Rows of the shipped file left out of ``frame`` when it was loaded (e.g. COVID-19
+        tests with an ``invalid`` result); ``notes`` says which and why.
+    notes : tuple of str, default=()
+        How ``frame`` differs from the shipped file, one sentence each, with counts.
 
     Raises
     ------
     greennb.errors.InvalidTypeError
         If ``frame`` is not a DataFrame.
     greennb.errors.InvalidValueError
-        On an unknown task, a missing/NaN target, a missing/NaN/constant sensitive
-        column, leaky features, a positive label that is not a target value, or a
-        forecast without a datetime time column.
+        On an unknown task, a frame without rows, a missing/NaN target, more than two
+        classes in a classification target, a missing/NaN/constant sensitive column,
+        leaky features, a positive label that is not a target value, or a forecast
+        without a datetime time column.
     """
 
     name: str
@@ -113,6 +120,8 @@ class Dataset:
     time_column: str | None = None
     target_unit: str | None = None
     favourable_label: Any = None
+    excluded_rows: int = 0
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _validate_dataset(self)
@@ -145,7 +154,8 @@ def _validate_dataset(dataset: Dataset) -> None:
     one_of(dataset.task, TASKS, name="task")
     require_frame(dataset.frame, "frame")
     frame = dataset.frame
-    check_target(frame, dataset.target)
+    check_rows(frame, what=f"Dataset {dataset.name!r}")
+    check_target(frame, dataset.target, task=dataset.task)
     require_columns(frame, dataset.features, role="Feature")
     require_columns(frame, dataset.identifiers, role="Identifier")
     forbidden = {dataset.target, *dataset.identifiers, dataset.time_column}

@@ -4,7 +4,10 @@
 :mod:`greennb.data._files`), types it with its frame builder (:mod:`greennb.data._builders`)
 and hands out a :class:`~greennb.data.Dataset` with the roles of its columns and its
 provenance, and :func:`dataset_table` summarises them all. Parsed frames are cached per
-file digest; every load returns a fresh copy.
+file digest; every load returns a fresh copy. Rows a dataset's definition leaves out (the
+``invalid`` COVID-19 tests, whose target is neither class) are dropped when it is loaded,
+counted in ``Dataset.excluded_rows``, explained in its ``notes`` and logged (logger
+``greennb.data``, level INFO).
 
 Provenance, licences, units and caveats of every dataset are in ``data/README.md``.
 
@@ -20,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +61,14 @@ class _Spec:
     time_column: str | None = None
     target_unit: str | None = None
     favourable_label: Any = None
+    # (target value, why) pairs: rows with that target are left out when loading
+    excluded_targets: tuple[tuple[Any, str], ...] = ()
+
+
+EXCLUDED_ROWS_NOTE = "{count} of {total} rows with {target} = {value!r} are excluded: {reason}."
+"""How a dataset's notes report the rows its definition leaves out (count, of how many, why)."""
+
+_LOG = logging.getLogger("greennb.data")
 
 
 _REGISTRY: dict[str, _Spec] = {
@@ -141,10 +153,18 @@ _REGISTRY: dict[str, _Spec] = {
         description=(
             "SARS-CoV-2 PCR tests at the Children's Hospital of Philadelphia (CHOP), days 4-107 "
             "of the 2020 pandemic, de-identified, time-shifted and permuted, with FAKE names and "
-            "ids (identifiers, never features). Target: result (negative/positive/invalid). "
+            "ids (identifiers, never features). Target: result (negative/positive); tests "
+            "whose result is 'invalid' (no result to predict) are excluded when loading, with "
+            "their count in the dataset's notes. "
             "ct_result (PCR cycle threshold, 45 = not detected) reveals the result and the two "
             "turnaround times (hours) are measured after collection, so none is a feature. "
             f"Missing payor_group is the explicit category {UNKNOWN_CATEGORY!r}."
+        ),
+        excluded_targets=(
+            (
+                "invalid",
+                "an invalid test has no result, so it is neither a negative nor a positive",
+            ),
         ),
         source=(
             "Amrom E. Obstfeld, Children's Hospital of Philadelphia (de-identified donation), "
@@ -231,6 +251,27 @@ def _typed_frame(name: str, spec: _Spec) -> pd.DataFrame:
     return _FRAME_CACHE[key].copy()
 
 
+def _exclude_rows(
+    name: str, spec: _Spec, frame: pd.DataFrame
+) -> tuple[pd.DataFrame, int, tuple[str, ...]]:
+    """Drop the rows whose target the definition excludes; return the frame, count and notes."""
+    if not spec.excluded_targets:
+        return frame, 0, ()
+    total, notes, keep = len(frame), [], pd.Series(True, index=frame.index)
+    for value, reason in spec.excluded_targets:
+        match = frame[spec.target] == value
+        note = EXCLUDED_ROWS_NOTE.format(
+            count=int(match.sum()), total=total, target=spec.target, value=value, reason=reason
+        )
+        _LOG.info("%s: %s", name, note)
+        notes.append(note)
+        keep &= ~match
+    kept = frame.loc[keep].reset_index(drop=True)
+    if isinstance(kept[spec.target].dtype, pd.CategoricalDtype):
+        kept[spec.target] = kept[spec.target].cat.remove_unused_categories()
+    return kept, total - len(kept), tuple(notes)
+
+
 def load_dataset(name: str) -> Dataset:
     """Load one of the shipped datasets, verified against its SHA-256 checksum.
 
@@ -243,7 +284,10 @@ def load_dataset(name: str) -> Dataset:
     -------
     Dataset
         Typed frame with derived grouping columns, column roles and provenance.
-        The frame is a fresh copy: editing it does not affect later loads.
+        The frame is a fresh copy: editing it does not affect later loads. Rows that
+        the dataset's definition excludes (``covid_testing``'s invalid tests) are left
+        out, counted in ``excluded_rows`` and explained in ``notes`` (also logged at
+        level INFO by the ``greennb.data`` logger).
 
     Raises
     ------
@@ -254,7 +298,7 @@ def load_dataset(name: str) -> Dataset:
         match; the message names the file and how to restore it.
     """
     spec = _REGISTRY[one_of(name, list_datasets(), name="dataset")]
-    frame = _typed_frame(name, spec)
+    frame, excluded_rows, notes = _exclude_rows(name, spec, _typed_frame(name, spec))
     excluded = {spec.target, *spec.identifiers, spec.time_column, *spec.not_features}
     return Dataset(
         name=name,
@@ -270,6 +314,8 @@ def load_dataset(name: str) -> Dataset:
         time_column=spec.time_column,
         target_unit=spec.target_unit,
         favourable_label=spec.favourable_label,
+        excluded_rows=excluded_rows,
+        notes=notes,
     )
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from greennb._validation import fraction
-from greennb.data._checks import check_sensitive
+from greennb.data._checks import check_rows, check_sensitive
 from greennb.data._dataset import Dataset, require_dataset
 from greennb.errors import GreennbWarning, InvalidValueError
 
@@ -36,6 +36,7 @@ STRATA_MERGED_MSG = (
     "Strata with fewer than 2 rows were merged into one per target value before the "
     "stratified split: {strata}."
 )
+EMPTIED_DATASET_HOW = ": its frame was emptied after the dataset was built"
 STRATA_FALLBACK_MSG = (
     "Cannot stratify the split of {name!r} by {columns}: {reason}. Falling back to {fallback}."
 )
@@ -208,8 +209,9 @@ def split_dataset(dataset: Dataset, *, test_size: float = 0.25, random_state: in
     greennb.errors.InvalidTypeError
         If ``dataset`` is not a :class:`Dataset` or ``test_size`` is not a number.
     greennb.errors.InvalidValueError
-        If ``test_size`` is not strictly between 0 and 1, if a part would be empty,
-        or if a sensitive column is constant in one part.
+        If ``test_size`` is not strictly between 0 and 1, if the dataset's frame has no
+        rows (emptied after it was built), if a part would be empty, or if a sensitive
+        column is constant in one part.
 
     Warns
     -----
@@ -218,6 +220,7 @@ def split_dataset(dataset: Dataset, *, test_size: float = 0.25, random_state: in
     """
     require_dataset(dataset, "split_dataset")
     fraction(test_size, name="test_size", low_open=True, high_open=True)
+    check_rows(dataset.frame, what=f"Dataset {dataset.name!r}", how=EMPTIED_DATASET_HOW)
     if dataset.task == "forecast":
         mask, method = _chronological_mask(dataset, test_size)
     elif dataset.task == "classification":

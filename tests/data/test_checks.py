@@ -12,8 +12,10 @@ from greennb.data._checks import (
     CONSTANT_SENSITIVE_MSG,
     NAN_SENSITIVE_MSG,
     NAN_TARGET_MSG,
+    NO_ROWS_MSG,
     NO_SENSITIVE_MSG,
     NOT_A_FRAME_MSG,
+    TOO_MANY_CLASSES_MSG,
 )
 from greennb.errors import InvalidTypeError, InvalidValueError
 
@@ -44,12 +46,34 @@ def test_check_sensitive_nan_is_an_error():
     assert "'unknown'" in str(info.value)
 
 
-@pytest.mark.parametrize(("values", "value"), [(["f", "f", "f"], "f"), ([], None)])
-def test_check_sensitive_constant_or_empty_is_an_error(values, value):
-    frame = pd.DataFrame({"sex": pd.Series(values, dtype=object)})
+def test_check_sensitive_constant_is_an_error():
+    frame = pd.DataFrame({"sex": pd.Series(["f", "f", "f"], dtype=object)})
     with pytest.raises(InvalidValueError) as info:
         check_sensitive(frame, ["sex"])
-    assert str(info.value) == CONSTANT_SENSITIVE_MSG.format(column="sex", value=value, where="")
+    assert str(info.value) == CONSTANT_SENSITIVE_MSG.format(column="sex", value="f", where="")
+
+
+@pytest.mark.parametrize("check", [check_sensitive, check_target])
+def test_a_frame_without_rows_has_its_own_message_before_other_checks(check):
+    frame = pd.DataFrame({"sex": pd.Series([], dtype=object)})
+    with pytest.raises(InvalidValueError) as info:
+        check(frame, "sex", where=" in the test split of 'toy'")
+    message = str(info.value)
+    assert message == NO_ROWS_MSG.format(
+        what="The frame", where=" in the test split of 'toy'", how=""
+    )
+    assert "single value" not in message and "None" not in message
+
+
+def test_check_target_refuses_a_third_class_for_classification_naming_the_classes():
+    frame = pd.DataFrame({"result": pd.Categorical(["negative", "positive", "invalid"])})
+    with pytest.raises(InvalidValueError) as info:
+        check_target(frame, "result", task="classification", where=" in 'covid'")
+    assert str(info.value) == TOO_MANY_CLASSES_MSG.format(
+        column="result", count=3, where=" in 'covid'", classes=["invalid", "negative", "positive"]
+    )
+    check_target(frame, "result", task="regression")  # only classification is binary
+    check_target(frame.iloc[:2], "result", task="classification")  # unused categories ignored
 
 
 def test_check_sensitive_needs_a_column():

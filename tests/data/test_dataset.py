@@ -7,7 +7,13 @@ import pytest
 
 from greennb._validation import CHOICE_MSG, MISSING_COLUMN_MSG
 from greennb.data import TASKS, Dataset
-from greennb.data._checks import CONSTANT_SENSITIVE_MSG, NAN_TARGET_MSG, NOT_A_FRAME_MSG
+from greennb.data._checks import (
+    CONSTANT_SENSITIVE_MSG,
+    NAN_TARGET_MSG,
+    NO_ROWS_MSG,
+    NOT_A_FRAME_MSG,
+    TOO_MANY_CLASSES_MSG,
+)
 from greennb.data._dataset import (
     LEAKY_FEATURES_MSG,
     NOT_A_DATASET_MSG,
@@ -152,3 +158,25 @@ def test_fairness_compares_the_favourable_outcome_else_the_positive_label():
     assert favourable_or_positive(data) == "no"  # no denial, though "yes" is detected
     without = dataclasses.replace(data, favourable_label=None)
     assert favourable_or_positive(without) == data.positive_label
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_a_dataset_without_rows_says_so_before_any_column_check(tiny, task):
+    frame = tiny(task).frame.iloc[:0]
+    with pytest.raises(InvalidValueError) as info:
+        tiny(task, frame=frame)
+    assert str(info.value) == NO_ROWS_MSG.format(what="Dataset 'tiny'", where="", how="")
+
+
+def test_a_third_target_class_is_refused_for_classification(tiny):
+    frame = tiny().frame
+    three = frame.assign(y=pd.Categorical(["no", "yes", "invalid"] * 4))
+    with pytest.raises(InvalidValueError) as info:
+        tiny(frame=three)
+    assert str(info.value) == TOO_MANY_CLASSES_MSG.format(
+        column="y", count=3, where="", classes=["invalid", "no", "yes"]
+    )
+
+
+def test_excluded_rows_and_notes_default_to_none(tiny):
+    assert (tiny().excluded_rows, tiny().notes) == (0, ())

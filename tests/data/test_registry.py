@@ -7,6 +7,7 @@ import pytest
 
 from greennb._validation import CHOICE_MSG
 from greennb.data import dataset_table, list_datasets, load_dataset
+from greennb.data._registry import EXCLUDED_ROWS_NOTE
 from greennb.errors import InvalidValueError
 
 NAMES = [
@@ -21,7 +22,7 @@ NAMES = [
 SHAPES = {
     # 20 stations x (5,698 days - 14 days whose own ridership is beyond the table's end)
     "chicago_ridership": (20 * (5698 - 14), 34),
-    "covid_testing": (15524, 18),
+    "covid_testing": (15524 - 301, 18),  # the file's 301 invalid tests are excluded
     "credit_scoring": (4454, 15),
     "hmda": (2380, 14),
     "monica": (6367, 13),
@@ -113,3 +114,40 @@ def test_dataset_table_summarises_every_dataset():
     }
     assert table.loc[table["name"] == "hmda", "origin"].item() == "AER::HMDA"
     assert table.loc[table["name"] == "monica", "sensitive"].item() == "sex, age_band"
+
+
+def test_covid_testing_excludes_its_invalid_tests_counted_and_noted(repo_data, caplog):
+    raw = pd.read_csv(repo_data / "covid_testing.csv.gz")
+    invalid = int((raw["result"] == "invalid").sum())
+    with caplog.at_level("INFO", logger="greennb.data"):
+        dataset = load_dataset("covid_testing")
+    assert invalid > 0
+    assert dataset.excluded_rows == invalid
+    assert len(dataset.frame) == len(raw) - invalid
+    assert dataset.y.cat.categories.tolist() == ["negative", "positive"]
+    assert dataset.frame.index.equals(pd.RangeIndex(len(raw) - invalid))
+    assert dataset.notes[0].startswith(
+        EXCLUDED_ROWS_NOTE.split("{reason}")[0].format(
+            count=invalid, total=len(raw), target="result", value="invalid"
+        )
+    )
+    assert dataset.notes[0] in caplog.text
+    assert "excluded" in dataset.description
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if name != "covid_testing"])
+def test_other_datasets_exclude_nothing(name):
+    dataset = load_dataset(name)
+    assert (dataset.excluded_rows, dataset.notes) == (0, ())
+
+
+@pytest.mark.filterwarnings("ignore::greennb.errors.GreennbWarning")  # merged strata
+@pytest.mark.filterwarnings("ignore::greennb.errors.FairnessWarning")  # undefined SRI
+def test_covid_testing_finishes_the_demo_behind_greennb_demo():
+    from greennb.evaluation import run_demo  # the library call of `greennb demo`
+
+    outcome = run_demo(dataset="covid_testing", model="logistic")
+    assert outcome.dataset.excluded_rows > 0
+    assert 0.5 < outcome.quality["accuracy"] <= 1.0
+    assert outcome.sri.metric == "demographic_parity"
+    assert outcome.train.phase == "train" and outcome.inference.phase == "inference"

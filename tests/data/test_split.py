@@ -9,10 +9,15 @@ import pandas as pd
 import pytest
 
 from greennb._validation import INTERVAL_MSG, NOT_A_NUMBER_MSG
-from greennb.data import Split, load_dataset, split_dataset
-from greennb.data._checks import CONSTANT_SENSITIVE_MSG
+from greennb.data import TASKS, Split, load_dataset, split_dataset
+from greennb.data._checks import CONSTANT_SENSITIVE_MSG, NO_ROWS_MSG
 from greennb.data._dataset import NOT_A_DATASET_MSG
-from greennb.data._split import EMPTY_SPLIT_MSG, STRATA_FALLBACK_MSG, STRATA_MERGED_MSG
+from greennb.data._split import (
+    EMPTIED_DATASET_HOW,
+    EMPTY_SPLIT_MSG,
+    STRATA_FALLBACK_MSG,
+    STRATA_MERGED_MSG,
+)
 from greennb.errors import GreennbWarning, InvalidTypeError, InvalidValueError
 
 CHICAGO_ROWS = 20 * (5698 - 14)
@@ -182,3 +187,15 @@ def test_only_a_dataset_can_be_split():
     assert str(info.value) == NOT_A_DATASET_MSG.format(
         function="split_dataset", type_name="DataFrame"
     )
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_a_dataset_emptied_after_it_was_built_is_refused_as_such(tiny, task):
+    dataset = tiny(task=task)
+    object.__setattr__(dataset, "frame", dataset.frame.iloc[:0])  # as if emptied in place
+    with pytest.raises(InvalidValueError) as info:
+        split_dataset(dataset)
+    assert str(info.value) == NO_ROWS_MSG.format(
+        what="Dataset 'tiny'", where="", how=EMPTIED_DATASET_HOW
+    )
+    assert "single value" not in str(info.value) and "test_size" not in str(info.value)
