@@ -8,11 +8,16 @@ copy lists what was done to it in its estimator's ``efficiency_levers_`` attribu
 
 * ``_inspect`` — :func:`torch_estimator` (the torch MLP inside a model), :func:`network_of`,
   :func:`layer_shapes`, :func:`weight_sparsity`, :func:`model_size_bytes`.
-* ``_quantize`` — :func:`quantize_dynamic`: post-training dynamic int8 quantization.
+* ``_quantize`` — :func:`quantize_dynamic`: post-training dynamic int8 quantization;
+  :func:`available_backends`, :func:`choose_backend` (its ``"auto"``).
 * ``_prune`` — :func:`prune_unstructured` (weights set to 0) and :func:`prune_hidden_units`
   (whole units removed, so the network really shrinks).
-* ``_precision`` — :func:`check_precision`, :func:`mixed_precision` (reduced-precision
-  inference), :func:`precision_training_params`.
+* ``_precision`` — :func:`check_precision`, :func:`supported_precisions`,
+  :func:`mixed_precision` (reduced-precision inference), :func:`choose_precision` (its
+  ``"auto"``), :func:`precision_training_params`.
+* ``_fastest`` — the ``"auto"`` choices: :func:`inference_batch` (the rows every timing
+  predicts on), timing of the options on this machine, :class:`OptionChoice` (what was kept
+  and why: faster only beyond the run-to-run noise).
 * ``_distill`` — :func:`distill`: a small student learns from the teacher's softened
   probabilities (Hinton, Vinyals & Dean 2015).
 * ``_network`` — :class:`VariantNetwork`, the torch module a variant runs (imports torch).
@@ -22,6 +27,7 @@ The measurements of each variant (size, FLOPs, latency, energy, accuracy, fairne
 """
 
 from greennb.efficiency._distill import DEFAULT_ALPHA, DEFAULT_TEMPERATURE, distill
+from greennb.efficiency._fastest import OptionChoice, inference_batch
 from greennb.efficiency._inspect import (
     layer_shapes,
     model_size_bytes,
@@ -30,13 +36,21 @@ from greennb.efficiency._inspect import (
     weight_sparsity,
 )
 from greennb.efficiency._precision import (
+    PRECISION_CHOICES,
     PRECISIONS,
     check_precision,
+    choose_precision,
     mixed_precision,
     precision_training_params,
+    supported_precisions,
 )
 from greennb.efficiency._prune import prune_hidden_units, prune_unstructured
-from greennb.efficiency._quantize import QUANTIZATION_BACKENDS, quantize_dynamic
+from greennb.efficiency._quantize import (
+    QUANTIZATION_BACKENDS,
+    available_backends,
+    choose_backend,
+    quantize_dynamic,
+)
 
 
 def __getattr__(name):
@@ -52,11 +66,17 @@ def __getattr__(name):
 __all__ = [
     "DEFAULT_ALPHA",
     "DEFAULT_TEMPERATURE",
+    "OptionChoice",
     "PRECISIONS",
+    "PRECISION_CHOICES",
     "QUANTIZATION_BACKENDS",
     "VariantNetwork",
+    "available_backends",
     "check_precision",
+    "choose_backend",
+    "choose_precision",
     "distill",
+    "inference_batch",
     "layer_shapes",
     "mixed_precision",
     "model_size_bytes",
@@ -65,6 +85,7 @@ __all__ = [
     "prune_hidden_units",
     "prune_unstructured",
     "quantize_dynamic",
+    "supported_precisions",
     "torch_estimator",
     "weight_sparsity",
 ]

@@ -1,9 +1,11 @@
 """Numeric precision of the torch MLPs: what a device supports, reduced-precision inference.
 
 :func:`mixed_precision` runs inference under ``torch.autocast`` in bfloat16 or float16 where
-the device supports it (:func:`check_precision`); :func:`precision_training_params` gives the
-estimator settings for mixed-precision *training* (CUDA only in the torch MLPs). torch is
-imported inside the functions only.
+the device supports it (:func:`check_precision`); ``precision="auto"`` (:func:`choose_precision`)
+times every precision the device supports on the user's rows and keeps the fastest measured
+one, float32 unless another is faster beyond the run-to-run noise.
+:func:`precision_training_params` gives the estimator settings for mixed-precision *training*
+(CUDA only in the torch MLPs). torch is imported inside the functions only.
 """
 
 from __future__ import annotations
@@ -11,6 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from greennb._validation import one_of
+from greennb.efficiency._fastest import (
+    NO_ROWS_MSG,
+    OptionChoice,
+    choose_fastest,
+    inference_batch,
+    only_option,
+    time_options,
+)
 from greennb.efficiency._inspect import (
     float_linear_layers,
     lever_copy,
@@ -23,6 +33,9 @@ from greennb.models import select_device
 
 PRECISIONS = ("float32", "bfloat16", "float16")
 """Numeric precisions accepted by :func:`check_precision` and :func:`mixed_precision`."""
+
+PRECISION_CHOICES = ("auto", *PRECISIONS)
+"""What :func:`mixed_precision` accepts: a precision, or ``"auto"`` (the fastest measured)."""
 
 UNSUPPORTED_PRECISION_MSG = (
     "precision {precision!r} is not supported on device {device!r}: {why}. Valid choices on "
@@ -115,33 +128,25 @@ def check_precision(precision: str, *, device: Any = "auto") -> Any:
     return getattr(torch, precision)
 
 
-def mixed_precision(model: Any, *, precision: str = "bfloat16") -> Any:
-    """Return a copy that predicts under ``torch.autocast`` in ``precision`` on its device.
-
-    Autocast runs matrix products in the reduced type and keeps precision-sensitive
-    operations in float32; predictions come back in float32. Whether it is faster depends on
-    the hardware: GPUs with tensor cores gain, CPUs without bfloat16 units (AVX2 only) lose.
+def supported_precisions(device: Any = "auto") -> list[str]:
+    """Return the precisions :func:`check_precision` accepts on ``device``, float32 first.
 
     Parameters
     ----------
-    model : TorchMLPClassifier, TorchMLPRegressor or Pipeline
-        A fitted torch MLP with float layers, or a Pipeline ending in one.
-    precision : {"float32", "bfloat16", "float16"}, default "bfloat16"
-        ``"float32"`` gives a plain copy (a baseline).
+    device : str or torch.device, default "auto"
+        As for :func:`greennb.models.select_device`.
 
     Returns
     -------
-    same type as ``model``
-        The copy (``efficiency_levers_`` ends with the precision entry).
-
-    Raises
-    ------
-    ValueError
-        For an unknown precision or one unsupported on the model's device
-        (see :func:`check_precision`).
-    TypeError
-        For a model that is not a fitted torch MLP, or is int8-quantized.
+    list of str
+        A subset of :data:`PRECISIONS`, in its order.
     """
+    support = _supported_precisions(select_device(device))
+    return [name for name in PRECISIONS if support[name] is None]
+
+
+def _autocast_variant(model: Any, precision: str) -> Any:
+    """Return the copy of a fitted torch MLP that predicts in ``precision`` (no lever record)."""
     import torch
 
     from greennb.efficiency._network import VariantNetwork
@@ -155,7 +160,103 @@ def mixed_precision(model: Any, *, precision: str = "bfloat16") -> Any:
     estimator.module_ = VariantNetwork(
         network, device=estimator.device_, autocast_dtype=autocast_dtype
     ).eval()
-    record_lever(estimator, lever="mixed_precision_inference", precision=precision)
+    return variant
+
+
+def choose_precision(
+    model: Any, X: Any, *, batch_size: int = 1024, rounds: int = 5, min_seconds: float = 0.05
+) -> OptionChoice:
+    """Time every precision the model's device supports on rows of ``X``; keep the fastest.
+
+    Each supported precision's variant predicts the same batch of preprocessed rows, the
+    variants interleaved round by round (:func:`~greennb.efficiency._fastest.time_options`).
+    float32 is kept unless another precision is faster beyond the 15 % run-to-run noise
+    floor: reduced precision changes the predictions a little, so it must earn its place.
+
+    Parameters
+    ----------
+    model : TorchMLPClassifier, TorchMLPRegressor or Pipeline
+        A fitted torch MLP with float layers, or a Pipeline ending in one.
+    X : array-like or DataFrame
+        Feature rows as the model takes them (e.g. ``split.X_test``), at least one.
+    batch_size : int, default 1024
+        Rows per timed prediction call.
+    rounds : int, default 5
+        Timings per precision.
+    min_seconds : float, default 0.05
+        Length of each timing (s).
+
+    Returns
+    -------
+    OptionChoice
+        ``chosen`` is the precision; ``throughputs`` holds rows per second per round;
+        ``sentence`` says what was kept and why.
+
+    Raises
+    ------
+    TypeError
+        For a model that is not a fitted torch MLP, or is int8-quantized.
+    greennb.errors.InvalidValueError
+        For ``X`` without rows, or a bad ``batch_size``, ``rounds`` or ``min_seconds``.
+    """
+    estimator = torch_estimator(model, caller="choose_precision")
+    candidates = supported_precisions(estimator.device_)
+    if len(candidates) == 1:
+        return only_option(candidates[0], f"the only precision device {estimator.device_} runs")
+    batch = inference_batch(model, X, batch_size)
+    estimators = {p: torch_estimator(_autocast_variant(model, p)) for p in candidates}
+    options = {p: (lambda est=est: est.predict(batch)) for p, est in estimators.items()}
+    timings = time_options(options, rows=batch_size, rounds=rounds, min_seconds=min_seconds)
+    return choose_fastest(timings, baseline="float32")
+
+
+def mixed_precision(model: Any, *, precision: str = "bfloat16", X: Any = None) -> Any:
+    """Return a copy that predicts under ``torch.autocast`` in ``precision`` on its device.
+
+    Autocast runs matrix products in the reduced type and keeps precision-sensitive
+    operations in float32; predictions come back in float32. Whether it is faster depends on
+    the hardware: GPUs with tensor cores gain, CPUs without bfloat16 units (AVX2 only) lose;
+    ``precision="auto"`` measures it on this machine (:func:`choose_precision`).
+
+    Parameters
+    ----------
+    model : TorchMLPClassifier, TorchMLPRegressor or Pipeline
+        A fitted torch MLP with float layers, or a Pipeline ending in one.
+    precision : {"auto", "float32", "bfloat16", "float16"}, default "bfloat16"
+        ``"float32"`` gives a plain copy (a baseline). ``"auto"`` times every precision the
+        device supports on rows of ``X`` and keeps the fastest measured one.
+    X : array-like or DataFrame, optional
+        Feature rows to time on; needed (only) for ``precision="auto"``.
+
+    Returns
+    -------
+    same type as ``model``
+        The copy. ``efficiency_levers_`` ends with ``{"lever": "mixed_precision_inference",
+        "precision": ...}``, plus ``"choice"`` (:meth:`OptionChoice.to_dict`) for ``"auto"``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown precision or one unsupported on the model's device
+        (see :func:`check_precision`), or ``"auto"`` without ``X``.
+    TypeError
+        For a model that is not a fitted torch MLP, or is int8-quantized.
+    """
+    one_of(precision, PRECISION_CHOICES, name="precision")
+    extra: dict[str, Any] = {}
+    if precision == "auto":
+        if X is None:
+            raise InvalidValueError(
+                NO_ROWS_MSG.format(
+                    caller="mixed_precision", parameter="precision", choices=", ".join(PRECISIONS)
+                )
+            )
+        choice = choose_precision(model, X)
+        precision, extra = choice.chosen, {"choice": choice.to_dict()}
+    variant = _autocast_variant(model, precision)
+    record_lever(
+        torch_estimator(variant), lever="mixed_precision_inference", precision=precision, **extra
+    )
     return variant
 
 

@@ -79,8 +79,10 @@ def verdict_table(
         Indexed by name, the reference first and the others in the order given:
         ``mWh`` (or ``mWh_per_1000`` when ``predictions`` is given), the median
         (1 mWh = 0.001 Wh); ``low_mWh`` and ``high_mWh``, the median's interval on the same
-        scale; ``spread``, ``(max − min) / median`` of the repeats (a fraction; 0 for a single
-        figure); ``repeats``; ``ratio``, the median over the reference's; ``verdict``,
+        scale (the method's error); ``min_mWh`` and ``max_mWh``, the lowest and highest of the
+        repeats' central figures on the same scale (the run-to-run range); ``spread``,
+        ``(max − min) / median`` of the repeats (a fraction; 0 for a single figure);
+        ``repeats``; ``ratio``, the median over the reference's; ``verdict``,
         ``"less"``, ``"more"`` or ``"no measurable difference"`` than the reference,
         ``"reference"`` or ``"unavailable"``; ``sentence``, :meth:`EnergyComparison.sentence`
         (the reference's sums the table up).
@@ -130,6 +132,8 @@ def verdict_table(
             "mWh": math.nan,
             "low_mWh": math.nan,
             "high_mWh": math.nan,
+            "min_mWh": math.nan,
+            "max_mWh": math.nan,
             "spread": math.nan,
             "repeats": 0,
             "ratio": math.nan,
@@ -142,6 +146,8 @@ def verdict_table(
                 "mWh": side.median.value * scale,
                 "low_mWh": side.median.low * scale,
                 "high_mWh": side.median.high * scale,
+                "min_mWh": min(values) * scale,
+                "max_mWh": max(values) * scale,
                 "spread": relative_spread(values),
                 "repeats": len(values),
             }

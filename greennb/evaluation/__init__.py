@@ -4,6 +4,9 @@
   :class:`VariantEvaluation` (size, latency, energy per 1,000 predictions, quality, SRI);
 - :mod:`~greennb.evaluation._tables`: :func:`variant_table`, :func:`variant_group_table`,
   and over run-record model entries :func:`models_table`, :func:`fairness_cost_table`;
+- :mod:`~greennb.evaluation._lifetime`: :func:`lifetime_energy` (training plus the served
+  predictions, with the method's interval and the repeats' range) and
+  :func:`lifetime_intervals` (ready for :func:`greennb.carbon_scenarios`);
 - :mod:`~greennb.evaluation._demo`: :func:`run_demo`, the workflow of ``greennb demo``.
 """
 
@@ -14,6 +17,7 @@ from greennb.evaluation._demo import (
     DemoOutcome,
     run_demo,
 )
+from greennb.evaluation._lifetime import lifetime_energy, lifetime_intervals
 from greennb.evaluation._tables import (
     fairness_cost_table,
     models_table,
@@ -39,6 +43,8 @@ __all__ = [
     "VariantEvaluation",
     "evaluate_variant",
     "fairness_cost_table",
+    "lifetime_energy",
+    "lifetime_intervals",
     "models_table",
     "run_demo",
     "variant_group_table",

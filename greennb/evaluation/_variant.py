@@ -20,14 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sklearn.pipeline import Pipeline
 
 from greennb._json import json_number, to_json_value
 from greennb._validation import integer, positive
 from greennb.data import Dataset, Split, favourable_or_positive
 from greennb.efficiency import (
+    inference_batch,
     layer_shapes,
     model_size_bytes,
     network_of,
@@ -302,13 +301,6 @@ def _size_figures(model: Any) -> dict[str, Any]:
     }
 
 
-def _inference_batch(model: Any, X: pd.DataFrame, batch_size: int) -> np.ndarray:
-    """Preprocessed float32 rows, repeated (cyclically) to fill one batch."""
-    features = model[:-1].transform(X) if isinstance(model, Pipeline) else X
-    features = np.asarray(features, dtype=np.float32)
-    return features[np.arange(batch_size) % features.shape[0]]
-
-
 def _timed_inference(estimator, batch, *, min_seconds, min_batches, session, phase):
     """Predict ``batch`` repeatedly inside one tracked phase; return (latencies, result)."""
     estimator.predict(batch)  # warm-up: first-call allocations are not steady state
@@ -436,7 +428,7 @@ def evaluate_variant(
         bar=bar,
         pos_label=pos_label if task == "classification" else 1,
     )
-    batch = _inference_batch(model, split.X_test, batch_size)
+    batch = inference_batch(model, split.X_test, batch_size)
     latencies, energy = _timed_inference(
         estimator,
         batch,

@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from greennb._noise import DEFAULT_NOISE, LESS, NO_DIFFERENCE, band_verdict
+from greennb._validation import non_negative
 from greennb.errors import InvalidValueError
 from greennb.plots._axes import NO_COLUMNS_MSG, _axes, _require, _words
 from greennb.plots._intervals import scatter_errorbars
@@ -59,13 +61,36 @@ def tradeoff_scatter(
     return ax
 
 
-def pareto_optimal(table: pd.DataFrame, *, x: str, y: str) -> pd.Series:
+def _cost_bands(table: pd.DataFrame, x: str, x_range: tuple[str, str] | None) -> pd.DataFrame:
+    """Return the rows with a cost and a quality as columns ``low``, ``high`` and ``quality``."""
+    columns = [x, *(x_range or ())]
+    values = table[columns].apply(pd.to_numeric, errors="coerce")
+    low, high = (
+        (values[x], values[x]) if x_range is None else (values[x_range[0]], values[x_range[1]])
+    )
+    return pd.DataFrame({"low": low, "high": high}).dropna()
+
+
+def pareto_optimal(
+    table: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    x_range: tuple[str, str] | None = None,
+    noise: float = DEFAULT_NOISE,
+) -> pd.Series:
     """Mark the rows on the Pareto front of low ``x`` (a cost) and high ``y`` (a quality).
 
-    A row is Pareto-optimal when no other row is at least as cheap and at least as good, and
-    strictly better in one of the two (identical rows are all optimal). Rows with a missing
-    ``x`` or ``y`` are not on the front and dominate nothing. Written here because no installed
-    library computes a two-objective front; it is a pairwise comparison of the rows.
+    A row is kept off the front only by another that is **measurably** cheaper and at least
+    as good, or as cheap within the noise and strictly better. Costs are compared by the rule
+    of every energy verdict in greennb (:func:`greennb._noise.band_verdict`): each row's cost
+    band (its figure, or the ``x_range`` of its repeated measurements) is widened by the
+    run-to-run ``noise`` floor, and one cost is "less" only when the widened bands are apart;
+    otherwise the two count as equally costly ("no measurable difference"). Qualities are
+    compared as given. ``noise=0`` without ``x_range`` is the textbook front (identical rows
+    are all optimal). Rows with a missing cost or quality are not on the front and dominate
+    nothing. Written here because no installed library computes a two-objective front; it is a
+    pairwise comparison of the rows.
 
     Parameters
     ----------
@@ -74,21 +99,41 @@ def pareto_optimal(table: pd.DataFrame, *, x: str, y: str) -> pd.Series:
     x, y : str
         Columns of the cost (lower is better, e.g. energy in Wh) and the quality (higher is
         better, e.g. accuracy as a fraction).
+    x_range : (str, str), optional
+        Columns of the lowest and highest repeated measurement of the cost (same unit as
+        ``x``), e.g. the repeats' range; default the cost alone.
+    noise : float, default DEFAULT_NOISE (0.15)
+        Relative run-to-run noise floor of the cost (fraction, >= 0).
 
     Returns
     -------
     pandas.Series of bool
         Aligned with ``table``'s index; True on the front.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"wh": [1.0, 1.1, 3.0], "accuracy": [0.80, 0.81, 0.81]})
+    >>> pareto_optimal(table, x="wh", y="accuracy").to_list()  # 1.1 Wh is within the noise
+    [False, True, False]
+    >>> pareto_optimal(table, x="wh", y="accuracy", noise=0).to_list()
+    [True, True, False]
     """
-    _require(table, [x, y], "pareto_optimal")
-    values = table[[x, y]].apply(pd.to_numeric, errors="coerce").dropna()
-    cost, quality = values[x].to_numpy()[:, None], values[y].to_numpy()[:, None]
-    # dominated[i]: some row j costs <= and scores >= row i, and is strictly better in one.
-    no_worse = (cost.T <= cost) & (quality.T >= quality)
-    better = (cost.T < cost) | (quality.T > quality)
-    dominated = (no_worse & better).any(axis=1)
+    _require(table, [x, y, *(x_range or ())], "pareto_optimal")
+    noise = non_negative(noise, name="noise", unit="fraction")
+    bands = _cost_bands(table, x, x_range)
+    quality = pd.to_numeric(table[y], errors="coerce").reindex(bands.index)
+    rows = [(i, (b.low, b.high), quality[i]) for i, b in bands.iterrows() if pd.notna(quality[i])]
     optimal = pd.Series(False, index=table.index)
-    optimal.loc[values.index[~dominated]] = True
+    for i, band_i, quality_i in rows:
+        dominated = False
+        for j, band_j, quality_j in rows:
+            if j == i or quality_j < quality_i:
+                continue
+            verdict = band_verdict(band_j, band_i, noise)
+            dominated = verdict == LESS or (verdict == NO_DIFFERENCE and quality_j > quality_i)
+            if dominated:
+                break
+        optimal[i] = not dominated
     return optimal
 
 
@@ -103,12 +148,15 @@ def pareto_frontier(
     ylabel: str | None = None,
     hue_label: str | None = None,
     log_x: bool = False,
+    x_range: tuple[str, str] | None = None,
+    noise: float = DEFAULT_NOISE,
     ax: plt.Axes | None = None,
 ) -> plt.Axes:
     """Quality against a cost, coloured by the SRI, with the Pareto front drawn as a step line.
 
     Points on the front (:func:`pareto_optimal`) are circled; a point off the front is beaten
-    by another that costs no more and scores at least as well.
+    by another that costs measurably less (beyond the noise) and scores at least as well, or
+    costs the same within the noise and scores better.
 
     Parameters
     ----------
@@ -127,12 +175,15 @@ def pareto_frontier(
         Title of the colour legend; default the column name.
     log_x : bool, default False
         Logarithmic cost axis, for costs that span orders of magnitude.
+    x_range, noise
+        Passed to :func:`pareto_optimal`: the columns of the cost's repeated range, and the
+        run-to-run noise floor (fraction).
     ax : matplotlib.axes.Axes, optional
         Where to draw.
     """
     _require(table, [x, y, hue], "pareto_frontier")
     ax = tradeoff_scatter(table, x=x, y=y, hue=hue, label=label, ax=ax)
-    front = table[pareto_optimal(table, x=x, y=y)].sort_values(x)
+    front = table[pareto_optimal(table, x=x, y=y, x_range=x_range, noise=noise)].sort_values(x)
     ax.step(front[x], front[y], where="post", color="grey", linestyle="--", label="Pareto front")
     ax.scatter(front[x], front[y], s=220, facecolors="none", edgecolors="grey")
     if log_x:

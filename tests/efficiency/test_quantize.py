@@ -19,9 +19,13 @@ def test_quantize_dynamic_makes_int8_layers_and_shrinks(mlp, xy, float_linears):
     assert efficiency.model_size_bytes(quantized) < 0.6 * efficiency.model_size_bytes(mlp)
     np.testing.assert_allclose(quantized.predict_proba(X), mlp.predict_proba(X), atol=0.05)
     assert np.mean(quantized.predict(X) == mlp.predict(X)) > 0.97
-    assert quantized.efficiency_levers_ == [
-        {"lever": "int8_dynamic_quantization", "backend": "torch.ao", "device": "cpu"}
-    ]
+    (lever,) = quantized.efficiency_levers_
+    assert {k: lever[k] for k in ("lever", "backend", "device")} == {
+        "lever": "int8_dynamic_quantization",
+        "backend": "torch.ao",
+        "device": "cpu",
+    }
+    assert lever["choice"]["chosen"] == "torch.ao"  # "auto": how the backend was chosen
     assert len(float_linears(mlp)) == 3  # the original is untouched
     assert not hasattr(mlp, "efficiency_levers_")
 

@@ -65,6 +65,7 @@ def test_columns_are_mwh_with_the_medians_interval_spread_and_repeats():
     table = verdict_table({"a": wide})
     row = table.loc["a"]
     assert (row["mWh"], row["low_mWh"], row["high_mWh"]) == pytest.approx((1.5, 0.75, 2.25))
+    assert (row["min_mWh"], row["max_mWh"]) == pytest.approx((1.0, 2.0))  # the repeats' range
     assert row["spread"] == pytest.approx((2 - 1) / 1.5)
     assert row["repeats"] == 3
     assert row["sentence"] == "a has the lowest median; nothing else to compare"
@@ -73,6 +74,7 @@ def test_columns_are_mwh_with_the_medians_interval_spread_and_repeats():
 def test_predictions_give_energies_per_1000_predictions():
     table = verdict_table({"a": EnergyInterval.exact(2e-6)}, predictions=4000)
     assert "mWh" not in table and table.loc["a", "mWh_per_1000"] == pytest.approx(0.5)
+    assert table.loc["a", ["min_mWh", "max_mWh"]].to_list() == pytest.approx([0.5, 0.5])
     assert table.loc["a", "spread"] == 0
 
 

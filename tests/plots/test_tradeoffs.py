@@ -156,3 +156,34 @@ def test_pareto_frontier_draws_the_variants_intervals(variants):
     assert _error_segments(ax) == expected
     labels = {text.get_text() for text in ax.get_legend().get_texts()}
     assert not any(label.startswith("_") for label in labels)
+
+
+def test_pareto_optimal_does_not_let_a_gap_within_the_noise_decide():
+    # "near" costs 10 % more than "base" (within the 15 % floor) and is more accurate: it is
+    # as cheap as base for all the machine can tell, so base is off the front; at noise 0 it is
+    # measurably more costly and both are on the front.
+    table = pd.DataFrame(
+        {"variant": ["base", "near", "far"], "wh": [1.0, 1.1, 3.0], "accuracy": [0.80, 0.81, 0.81]}
+    )
+    assert plots.pareto_optimal(table, x="wh", y="accuracy").to_list() == [False, True, False]
+    assert plots.pareto_optimal(table, x="wh", y="accuracy", noise=0).to_list() == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_pareto_optimal_compares_the_repeats_ranges():
+    # Medians 1.0 and 2.0 Wh, but b's repeats reach down to 0.9 Wh: no measurable difference,
+    # so the more accurate b keeps its place and a is off the front.
+    table = pd.DataFrame(
+        {"wh": [1.0, 2.0], "wh_min": [0.95, 0.9], "wh_max": [1.05, 2.1], "accuracy": [0.80, 0.85]}
+    )
+    assert plots.pareto_optimal(table, x="wh", y="accuracy", noise=0).to_list() == [True, True]
+    ranged = plots.pareto_optimal(table, x="wh", y="accuracy", x_range=("wh_min", "wh_max"))
+    assert ranged.to_list() == [False, True]
+
+
+def test_pareto_optimal_refuses_a_negative_noise(variants):
+    with pytest.raises(ValueError, match="noise.*-0.1"):
+        plots.pareto_optimal(variants, x="energy_wh", y="accuracy", noise=-0.1)
