@@ -28,6 +28,7 @@ __all__ = [
     "InvalidValueError",
     "MissingDependencyError",
     "RunFailed",
+    "SkippedRunWarning",
     "StateError",
     "UnsupportedModelError",
 ]
@@ -108,3 +109,7 @@ class GreennbWarning(UserWarning):
 
 class FairnessWarning(GreennbWarning):
     """A fairness figure is undefined or fragile (empty group, 0/0 rate, a group too small)."""
+
+
+class SkippedRunWarning(GreennbWarning):
+    """A run of the store left out of the report: a bad record, or a link out of the store."""

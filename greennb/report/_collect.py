@@ -7,7 +7,12 @@ with its low–high interval (``<column>_low``, ``<column>_high``). Training ene
 1,000 predictions are separate columns, never summed (:mod:`greennb.report._energy`); a model
 whose phases ran on a shared machine is flagged ``machine_shared``. ``parameter_set`` names the
 run's parameters (all but its folder), so that repeats of the same parameters can be told from
-different runs.
+different runs. A run is labelled by its folder, ``<case folder>/<run folder>``, never by what
+its record says. The store is read by :func:`greennb.report._scan.scan_store` (nothing through
+a link out of the store); a record that cannot be read, or whose values cannot fill the table
+(text where a number belongs, a JSON object where the table expects a list...), is left out with
+a :class:`~greennb.errors.SkippedRunWarning` naming the run and the reason, and listed in the
+table's ``attrs["skipped_runs"]``.
 """
 
 from __future__ import annotations
@@ -16,15 +21,19 @@ import hashlib
 import json
 import math
 import os
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from greennb._validation import is_real
+from greennb.errors import InvalidValueError, SkippedRunWarning
 from greennb.models import QUALITY_BY_TASK
 from greennb.report._energy import energy_columns
-from greennb.runs import list_runs, read_metrics
+from greennb.report._scan import SkippedRun, run_label, scan_store, skip_reason
+from greennb.runs import runs_root as default_runs_root
 
 #: Columns of :func:`collect_runs`, in order.
 REPORT_COLUMNS = (
@@ -98,6 +107,13 @@ _NUMERIC_COLUMNS = [
 ]
 # Parameters that differ between repeats of the same run (left out of parameter_set).
 _RUN_SPECIFIC_PARAMETERS = ("run_dir",)
+#: Key of :attr:`pandas.DataFrame.attrs` that lists the runs the table left out.
+SKIPPED_RUNS = "skipped_runs"
+#: Why a record whose figure is not a number is left out.
+NOT_A_NUMBER_MSG = "model {model!r}: {column} is {value!r}, not a number"
+# What reading a schema-valid but malformed record into rows can raise: the schema checks
+# the keys and the figures it relies on, not the type of every value the table shows.
+_MALFORMED_RECORD_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
 
 
 def _quality(model: Mapping[str, Any], task: str | None) -> tuple[str | None, float]:
@@ -157,9 +173,20 @@ def parameter_set(parameters: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
+def _check_numbers(row: Mapping[str, Any]) -> None:
+    """Raise InvalidValueError when a number column of a row holds something else."""
+    for column in _NUMERIC_COLUMNS:
+        value = row.get(column)
+        if value is not None and not is_real(value):
+            raise InvalidValueError(
+                NOT_A_NUMBER_MSG.format(model=row["model"], column=column, value=value)
+            )
+
+
 def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Return one row per model of a run's record (``metrics.json``)."""
+    """Return one row per model of a run's record (``metrics.json``), labelled by its folder."""
     rows = []
+    label, case = run_label(run_dir), run_dir.parent.name
     parameters = record.get("parameters") or {}
     for model in record["models"]:
         extra = model.get("extra") or {}
@@ -172,8 +199,8 @@ def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
         emissions_low, emissions_high = _bounds(carbon.get("emissions_g_interval"))
         rows.append(
             {
-                "run_id": f"{record['case']}/{run_dir.name}",
-                "case": record["case"],
+                "run_id": label,
+                "case": case,
                 "dataset": extra.get("dataset") or record["dataset"].get("name"),
                 "model": model["name"],
                 "task": task,
@@ -204,6 +231,7 @@ def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "run_dir": str(run_dir),
             }
         )
+        _check_numbers(rows[-1])
     return rows
 
 
@@ -231,12 +259,28 @@ def collect_runs(runs_root: str | os.PathLike | None = None) -> pd.DataFrame:
         ``_low`` and ``_high``; ``machine_shared`` flags figures taken while other processes
         used the machine (not attributable; ``shared_phases`` names them);
         ``parameter_set`` names the run's parameters (:func:`parameter_set`); ``duration_s``
-        is the run's duration (s). Empty (with these columns) when the store has no finished
-        run.
+        is the run's duration (s); ``case`` and ``run_id`` (``<case>/<run>``) are the run's
+        folders. Empty (with these columns) when the store has no finished run.
+        ``attrs["skipped_runs"]`` lists the run folders left out, each a
+        :class:`~greennb.report.SkippedRun` (its path and the reason).
+
+    Warns
+    -----
+    greennb.errors.SkippedRunWarning
+        For each run folder left out: its record links out of the store, is missing, does
+        not validate, or holds a value that cannot fill the table (the message names the run,
+        relative to the store, and the reason).
     """
-    rows = []
-    for run_dir in list_runs(runs_root):
-        rows.extend(_rows(run_dir, read_metrics(run_dir)))
+    rows: list[dict[str, Any]] = []
+    runs, skipped = scan_store(Path(runs_root or default_runs_root()))
+    for run_dir, record in runs:
+        try:
+            rows.extend(_rows(run_dir, record))
+        except _MALFORMED_RECORD_ERRORS as error:
+            skipped.append(SkippedRun(run_label(run_dir), skip_reason(error)))
+    for run in skipped:
+        warnings.warn(str(run), SkippedRunWarning, stacklevel=2)
     table = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
     table[_NUMERIC_COLUMNS] = table[_NUMERIC_COLUMNS].astype(float)
+    table.attrs[SKIPPED_RUNS] = skipped
     return table

@@ -3,11 +3,14 @@
 pandas' ``to_markdown`` needs the ``tabulate`` package, which greennb does not depend on.
 :func:`with_ranges` adds the ``<column>_range`` cells (``"low–high"``) that the Markdown and
 HTML tables show beside each energy and emissions figure, and words the shared-machine flag.
+Every text copied from a record into Markdown goes through :func:`escape_markdown`, so that a
+model or dataset name can neither format the report nor inject HTML or links into it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -42,15 +45,37 @@ MARKDOWN_COLUMNS = (
 SHARED_MARK = "machine shared: not attributable"
 # The figures shown with their interval as a low–high range.
 _RANGED = ("energy_kwh", "train_kwh", "inference_kwh_per_1000", "total_kwh", "emissions_g")
+# Characters that Markdown or HTML interpret inside a table cell or a list item; and "_",
+# which starts or ends emphasis only where it is not inside a word (snake_case stays as is).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>&|~$])")
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+
+
+def escape_markdown(value: Any) -> str:
+    r"""Return a value as Markdown text that renders as itself: no markup, no HTML, one line.
+
+    Backslash-escapes the characters that Markdown or HTML interpret inside a table cell or a
+    list item (``\ ` * [ ] < > & | ~ $``, and ``_`` except inside a word) and turns line
+    breaks into spaces.
+
+    Examples
+    --------
+    >>> print(escape_markdown("<b>a|b</b> [x](y) smart_city _z_"))
+    \<b\>a\|b\</b\> \[x\](y) smart_city \_z\_
+    >>> escape_markdown("two\nlines")
+    'two lines'
+    """
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"[\r\n]+", " ", str(value)))
+    return _EMPHASIS_UNDERSCORE.sub(r"\\_", text)
 
 
 def _cell(value: Any) -> str:
-    """Return a value as a Markdown cell: floats to 4 digits, NaN/None empty, pipes escaped."""
+    """Return a value as a Markdown cell: floats to 4 digits, NaN/None empty, text escaped."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return escape_markdown(value)
 
 
 def _range(low: Any, high: Any) -> str:

@@ -2,7 +2,10 @@
 
 :func:`write_report` writes the table of :func:`~greennb.report.collect_runs` into
 ``<runs_root>/report/`` as ``report.csv`` (every column), ``report.md`` (the main columns) and
-``report.html`` (the table and the figures as inline PNG), beside the PNG files.
+``report.html`` (the table and the figures as inline PNG), beside the PNG files. Both name
+the run folders the table left out, and why (:data:`SKIPPED_HEADING`); every text taken from a
+record or a folder name is escaped, for Markdown by
+:func:`~greennb.report._markdown.escape_markdown`, for HTML by :func:`html.escape`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from greennb.errors import InvalidValueError
-from greennb.report._collect import collect_runs
+from greennb.report._collect import SKIPPED_RUNS, collect_runs
 from greennb.report._figures import footprint_figure, tradeoff_figure
-from greennb.report._markdown import MARKDOWN_COLUMNS, markdown_table, with_ranges
+from greennb.report._markdown import (
+    MARKDOWN_COLUMNS,
+    escape_markdown,
+    markdown_table,
+    with_ranges,
+)
+from greennb.report._scan import SkippedRun
 from greennb.runs import runs_root as default_runs_root
 
 if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
@@ -43,6 +52,13 @@ ESTIMATE_NOTE = (
     "are separate figures, never summed; energy_kwh totals every phase a model recorded. "
     "Emissions are facility energy (× PUE) × grid carbon intensity × (1 − renewable share)."
 )
+#: Heading of the list of run folders the report left out.
+SKIPPED_HEADING = "Skipped runs"
+#: Why the default report folder is refused when it links out of the store.
+REPORT_OUTSIDE_MSG = (
+    "The report folder {path} links out of the run store, to {target}: remove the link, or "
+    "name the output folder (out_dir; greennb report --out) to write there."
+)
 #: Printed when some models' figures were taken while other processes used the machine.
 SHARED_NOTE = (
     "{count} model(s) ran while other processes used the machine ({runs}): their energy "
@@ -61,13 +77,37 @@ def _png(figure: plt.Figure, path: Path) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _shared_note(table: pd.DataFrame) -> str:
-    """Return :data:`SHARED_NOTE` for the models flagged machine shared, or "" when none is."""
+def _shared_note(table: pd.DataFrame, escape=str) -> str:
+    """Return :data:`SHARED_NOTE` for the models flagged machine shared, or "" when none is.
+
+    ``escape`` is applied to each run's name (folder names are text from the store).
+    """
     shared = table[table["machine_shared"].astype(bool)]
     if shared.empty:
         return ""
-    runs = ", ".join(sorted(set(shared["run_id"])))
+    runs = ", ".join(escape(run) for run in sorted(set(shared["run_id"])))
     return SHARED_NOTE.format(count=len(shared), runs=runs)
+
+
+def _skipped(table: pd.DataFrame) -> list[SkippedRun]:
+    return list(table.attrs.get(SKIPPED_RUNS, []))
+
+
+def _skipped_markdown(table: pd.DataFrame) -> str:
+    """Return the Markdown section listing the skipped runs, or "" when none was skipped."""
+    items = [
+        f"- {escape_markdown(run.path)}: {escape_markdown(run.reason)}" for run in _skipped(table)
+    ]
+    return f"\n## {SKIPPED_HEADING}\n\n" + "\n".join(items) + "\n" if items else ""
+
+
+def _skipped_html(table: pd.DataFrame) -> str:
+    """Return the HTML section listing the skipped runs, or "" when none was skipped."""
+    items = [
+        f"<li><code>{html.escape(run.path)}</code>: {html.escape(run.reason)}</li>"
+        for run in _skipped(table)
+    ]
+    return f"<h2>{SKIPPED_HEADING}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
 
 
 def _html(table: pd.DataFrame, images: Mapping[str, str], root: Path) -> str:
@@ -78,8 +118,8 @@ def _html(table: pd.DataFrame, images: Mapping[str, str], root: Path) -> str:
         for title, data in images.items()
     )
     statuses = ", ".join(sorted(set(table["energy_status"].dropna())))
-    shared = _shared_note(table)
-    shared = f'<p class="shared"><b>{html.escape(shared)}</b></p>' if shared else ""
+    shared = html.escape(_shared_note(table))
+    shared = f'<p class="shared"><b>{shared}</b></p>' if shared else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>greennb report</title>
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse;font-size:85%}}
@@ -93,12 +133,26 @@ Energy status of the figures: <b>{html.escape(statuses)}</b>.</p>
 {figures}
 <h2>All runs</h2>
 {with_ranges(table).to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0)}
+{_skipped_html(table)}
 </body></html>
 """
 
 
+def _out_folder(root: Path, out_dir: str | os.PathLike | None) -> Path:
+    """Return the output folder: ``out_dir``, else the store's report folder, inside the store."""
+    if out_dir is not None:
+        return Path(out_dir)
+    out = root / REPORT_DIR
+    if not out.resolve().is_relative_to(root.resolve()):
+        raise InvalidValueError(REPORT_OUTSIDE_MSG.format(path=out, target=out.resolve()))
+    return out
+
+
 def write_report(
-    runs_root: str | os.PathLike | None = None, out_dir: str | os.PathLike | None = None
+    runs_root: str | os.PathLike | None = None,
+    out_dir: str | os.PathLike | None = None,
+    *,
+    table: pd.DataFrame | None = None,
 ) -> Path:
     """Write the report of every finished run: CSV, Markdown and HTML with plots.
 
@@ -107,7 +161,11 @@ def write_report(
     runs_root : str or path, optional
         Root of the run store; default ``$GREENNB_RUNS_DIR`` or ``./papermill_runs``.
     out_dir : str or path, optional
-        Output folder; default ``<runs_root>/report``.
+        Output folder; default ``<runs_root>/report`` (refused when it is a link out of the
+        store).
+    table : pandas.DataFrame, optional
+        The store's :func:`~greennb.report.collect_runs` table when the caller has it already
+        (its ``attrs["skipped_runs"]`` are listed); default: collected here.
 
     Returns
     -------
@@ -115,26 +173,32 @@ def write_report(
         The output folder, holding ``report.csv`` (every column of
         :func:`~greennb.report.collect_runs`), ``report.md`` (the main columns),
         ``report.html`` (the table and the plots embedded), ``tradeoff.png`` and
-        ``footprint.png``.
+        ``footprint.png``. The Markdown and HTML files end with the runs left out
+        (:data:`SKIPPED_HEADING`: each folder and why).
 
     Raises
     ------
-    ValueError
-        When the store has no finished run.
+    greennb.errors.InvalidValueError
+        (a ValueError) When the store has no finished run, or the default report folder is
+        a link out of the store.
+
+    Warns
+    -----
+    greennb.errors.SkippedRunWarning
+        For each run left out (see :func:`~greennb.report.collect_runs`).
     """
     root = Path(runs_root or default_runs_root())
-    table = collect_runs(root)
+    table = collect_runs(root) if table is None else table
     if table.empty:
         raise InvalidValueError(NO_RUNS_MSG.format(root=root))
-    out = Path(out_dir) if out_dir is not None else root / REPORT_DIR
+    out = _out_folder(root, out_dir)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "report.csv", index=False)
     heading = f"# greennb report\n\n{len(table)} models from {table['run_id'].nunique()} runs.\n\n"
-    notes = "\n\n".join(note for note in (ESTIMATE_NOTE, _shared_note(table)) if note)
-    (out / "report.md").write_text(
-        heading + notes + "\n\n" + markdown_table(with_ranges(table), MARKDOWN_COLUMNS),
-        encoding="utf-8",
-    )
+    shared = _shared_note(table, escape_markdown)
+    notes = "\n\n".join(note for note in (ESTIMATE_NOTE, shared) if note)
+    markdown = markdown_table(with_ranges(table), MARKDOWN_COLUMNS) + _skipped_markdown(table)
+    (out / "report.md").write_text(heading + notes + "\n\n" + markdown, encoding="utf-8")
     images = {
         "Trade-off: quality vs energy, coloured by the social responsibility index R": _png(
             tradeoff_figure(table), out / "tradeoff.png"

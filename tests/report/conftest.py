@@ -9,6 +9,7 @@ forecast model), a failed copy and a half-written copy, which the report must le
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import warnings
 from pathlib import Path
@@ -168,3 +169,27 @@ def fake_store(tmp_path, hmda, energy_result):
     write("20250102T000000_000000Z-bbbbbbbb", repeat, {"mlp": mlp(4e-3)})
     write("20250103T000000_000000Z-cccccccc", {"seed": 1}, {"mlp": mlp(1e-3)})
     return root, len(split.X_test)
+
+
+#: The fake store's first run (three models), which the tests below copy and edit.
+FIRST_RUN = "finance/20250101T000000_000000Z-aaaaaaaa"
+
+
+@pytest.fixture
+def edited_copy(fake_store):
+    """Factory: copy the fake store's first run to ``<root>/<target>``, its record edited.
+
+    ``edit`` takes the parsed ``metrics.json`` and changes it in place; the copy's folder is
+    returned.
+    """
+
+    def copy(target: str, edit=lambda record: None) -> Path:
+        root = fake_store[0]
+        folder = root / target
+        shutil.copytree(root / FIRST_RUN, folder)
+        record = json.loads((folder / "metrics.json").read_text())
+        edit(record)
+        (folder / "metrics.json").write_text(json.dumps(record))
+        return folder
+
+    return copy

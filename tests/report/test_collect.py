@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 
 import greennb as gnb
 from greennb import report
-from greennb.report._collect import _quality
+from greennb.errors import SkippedRunWarning
+from greennb.report._collect import NOT_A_NUMBER_MSG, _quality
+from greennb.runs import METRICS_FILE, validate_metrics
 
 
 def _cpu_only() -> bool:
@@ -88,3 +91,46 @@ def test_energy_and_carbon_columns(table, row):
 def test_an_empty_store_is_an_empty_table_with_the_columns(tmp_path):
     empty = report.collect_runs(tmp_path)
     assert empty.empty and list(empty.columns) == list(report.REPORT_COLUMNS)
+
+
+def _set_pue(record, value="abc"):
+    record["models"][0]["carbon"]["pue"] = value
+
+
+def test_a_schema_valid_but_malformed_record_is_skipped_and_named(fake_store, edited_copy):
+    folder = edited_copy("finance/20250104T000000_000000Z-badpue", _set_pue)
+    validate_metrics(json.loads((folder / METRICS_FILE).read_text()))  # the schema lets it by
+    with pytest.warns(SkippedRunWarning) as warned:
+        table = report.collect_runs(fake_store[0])
+    assert table["run_id"].nunique() == 3 and not table["run_id"].str.contains("badpue").any()
+    expected = NOT_A_NUMBER_MSG.format(model="mlp", column="pue", value="abc")
+    (skipped,) = table.attrs[report.SKIPPED_RUNS]
+    assert skipped == report.SkippedRun("finance/20250104T000000_000000Z-badpue", expected)
+    assert [str(w.message) for w in warned] == [str(skipped)]
+    assert "'abc'" in str(skipped) and "badpue" in str(skipped)
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (lambda r: r.update(dataset="hmda"), "AttributeError"),  # not an object
+        (lambda r: r["models"][0].update(extra="x"), "AttributeError"),
+        (lambda r: r.update(duration_s="1 s"), "duration_s is '1 s', not a number"),
+        (lambda r: r["models"][0]["energy"]["train"].update(energy_kwh="2"), "TypeError"),
+    ],
+)
+def test_every_malformed_record_is_one_skipped_run(fake_store, edited_copy, edit, reason):
+    edited_copy("finance/20250104T000000_000000Z-malformed", edit)
+    with pytest.warns(SkippedRunWarning, match="malformed"):
+        table = report.collect_runs(fake_store[0])
+    (skipped,) = table.attrs[report.SKIPPED_RUNS]
+    assert skipped.path.endswith("malformed") and reason in skipped.reason
+    assert len(table) == 5  # the three good runs' models
+
+
+def test_a_run_is_labelled_by_its_folders_not_by_its_record(fake_store, edited_copy):
+    edited_copy("smart_city/20250104T000000_000000Z-moved")  # a finance record, elsewhere
+    table = report.collect_runs(fake_store[0])
+    moved = table[table["run_id"] == "smart_city/20250104T000000_000000Z-moved"]
+    assert len(moved) == 3 and set(moved["case"]) == {"smart_city"}
+    assert table.attrs[report.SKIPPED_RUNS] == []

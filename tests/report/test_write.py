@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from greennb import report
+from greennb.errors import InvalidValueError, SkippedRunWarning
+from greennb.report._collect import NOT_A_NUMBER_MSG
 from greennb.report._markdown import SHARED_MARK
-from greennb.report._write import NO_RUNS_MSG, SHARED_NOTE
+from greennb.report._write import NO_RUNS_MSG, REPORT_OUTSIDE_MSG, SHARED_NOTE, SKIPPED_HEADING
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -71,3 +73,70 @@ def test_the_report_shows_ranges_and_marks_a_shared_machine(fake_store, tmp_path
     assert note in markdown and html_module.escape(note) in html and SHARED_MARK in html
     assert "train_kwh_range" in html and "inference_kwh_per_1000_range" in html
     assert measured_claims(markdown) == [] and measured_claims(html) == []
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [click](http://evil.example) *bold* `code` a|b"
+
+
+def _unescaped(markdown: str) -> set[str]:
+    """Return the Markdown or HTML special characters not escaped in the file's table and list."""
+    lines = [line for line in markdown.splitlines() if line.startswith(("| ", "- "))]
+    body = "\n".join(line[2:].replace(" | ", " ") for line in lines)
+    return set(re.findall(r"(?<!\\)[<>\[\]*`&$~]", body.replace("\\\\", "")))
+
+
+def _hostile_names(record):
+    record["models"][0]["name"] = HOSTILE
+    record["dataset"]["name"] = "_emphasis_ & <b>"
+    record["models"][0]["quality"] = {"<script>": 0.9}
+
+
+def test_every_value_from_a_record_is_escaped_in_markdown(fake_store, edited_copy, tmp_path):
+    edited_copy("finance/20250104T000000_000000Z-hostile", _hostile_names)
+    out = report.write_report(fake_store[0], tmp_path / "out")
+    markdown = (out / "report.md").read_text()
+    assert _unescaped(markdown) == set()
+    assert report.escape_markdown(HOSTILE) in markdown
+    assert "| \\_emphasis\\_ \\& \\<b\\> |" in markdown  # the dataset cell
+    assert "| \\<script\\> |" in markdown  # the quality metric cell
+    html = (out / "report.html").read_text()
+    assert "<img src=x" not in html and html_module.escape(HOSTILE) in html
+
+
+def test_skipped_runs_are_listed_with_the_reason(fake_store, edited_copy, tmp_path):
+    def bad(record):
+        record["models"][0]["carbon"]["pue"] = "<b>abc</b>"
+
+    edited_copy("finance/20250104T000000_000000Z-badpue", bad)
+    with pytest.warns(SkippedRunWarning, match="badpue"):
+        out = report.write_report(fake_store[0], tmp_path / "out")
+    reason = NOT_A_NUMBER_MSG.format(model="mlp", column="pue", value="<b>abc</b>")
+    markdown = (out / "report.md").read_text()
+    heading = f"## {SKIPPED_HEADING}\n\n"
+    assert markdown.endswith(
+        heading + f"- finance/20250104T000000_000000Z-badpue: {report.escape_markdown(reason)}\n"
+    )
+    assert _unescaped(markdown) == set()
+    html = (out / "report.html").read_text()
+    assert f"<h2>{SKIPPED_HEADING}</h2>" in html and html_module.escape(reason) in html
+    assert "<b>abc" not in html
+    assert len(pd.read_csv(out / "report.csv")) == 5  # the three good runs' models
+
+
+def test_a_report_without_skipped_runs_has_no_such_section(fake_store, tmp_path):
+    out = report.write_report(fake_store[0], tmp_path / "out")
+    assert SKIPPED_HEADING not in (out / "report.md").read_text()
+    assert SKIPPED_HEADING not in (out / "report.html").read_text()
+
+
+def test_a_report_folder_linked_out_of_the_store_is_refused(fake_store, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (fake_store[0] / report.REPORT_DIR).symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(InvalidValueError) as raised:
+        report.write_report(fake_store[0])
+    assert str(raised.value) == REPORT_OUTSIDE_MSG.format(
+        path=fake_store[0] / report.REPORT_DIR, target=elsewhere.resolve()
+    )
+    assert list(elsewhere.iterdir()) == []
+    assert report.write_report(fake_store[0], elsewhere) == elsewhere  # named: written there
