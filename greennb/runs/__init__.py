@@ -7,11 +7,23 @@
 - :mod:`~greennb.runs._location`: :func:`runs_root`, where the run store is;
 - :mod:`~greennb.runs._catalogue`: the case notebooks, :func:`list_cases`, :func:`notebook_path`;
 - :mod:`~greennb.runs._parameters`: a case's parameters, read by papermill and checked;
+- :mod:`~greennb.runs._allowed_values`: the table of every parameter's allowed values,
+  :func:`check_parameter_values`, :func:`parse_timeout` (its rule kinds in
+  :mod:`~greennb.runs._parameter_rules`);
 - :mod:`~greennb.runs._start`: :func:`start_run`, a case notebook's record from its parameters;
-- :mod:`~greennb.runs._store`: :func:`run_case`, :func:`run_cases`, :func:`list_runs`.
+- :mod:`~greennb.runs._store`: :func:`run_case`, :func:`run_cases`, :func:`list_runs`;
+- :mod:`~greennb.runs._folders`: unique run folders, :func:`find_leftovers` and
+  :func:`remove_leftovers` (what killed runs left, ``greennb clean``).
 """
 
 from greennb.errors import RunFailed
+from greennb.runs._allowed_values import (
+    CASE_RULES,
+    COMMON_RULES,
+    check_parameter_values,
+    parameter_rules,
+    parse_timeout,
+)
 from greennb.runs._catalogue import (
     NOTEBOOK_PATTERN,
     NOTEBOOKS_DIR_ENV,
@@ -20,11 +32,18 @@ from greennb.runs._catalogue import (
     notebooks_dir,
 )
 from greennb.runs._environment import RECORDED_LIBRARIES, environment_info, library_versions
+from greennb.runs._folders import (
+    FAILED_SUFFIX,
+    TMP_PREFIX,
+    Leftover,
+    find_leftovers,
+    remove_leftovers,
+)
 from greennb.runs._location import RUNS_DIR_ENV, RUNS_FOLDER, repository_checkout, runs_root
+from greennb.runs._parameter_rules import list_items
 from greennb.runs._parameters import (
     CHECKED_TYPES,
     HASH_LENGTH,
-    PRICING_PARAMETERS,
     RESERVED_PARAMETERS,
     case_parameters,
     check_parameters,
@@ -45,9 +64,7 @@ from greennb.runs._start import start_run
 from greennb.runs._store import (
     DEFAULT_KERNEL,
     ERROR_FILE,
-    FAILED_SUFFIX,
     PARAMS_FILE,
-    TMP_PREFIX,
     RunResult,
     list_runs,
     run_case,
@@ -55,17 +72,19 @@ from greennb.runs._store import (
 )
 
 __all__ = [
+    "CASE_RULES",
     "CHECKED_TYPES",
+    "COMMON_RULES",
     "DEFAULT_KERNEL",
     "ERROR_FILE",
     "FAILED_SUFFIX",
     "HASH_LENGTH",
+    "Leftover",
     "METRICS_FILE",
     "MODEL_KEYS",
     "NOTEBOOKS_DIR_ENV",
     "NOTEBOOK_PATTERN",
     "PARAMS_FILE",
-    "PRICING_PARAMETERS",
     "RECORDED_LIBRARIES",
     "REQUIRED_KEYS",
     "RESERVED_PARAMETERS",
@@ -77,16 +96,22 @@ __all__ = [
     "SCHEMA_VERSION",
     "TMP_PREFIX",
     "case_parameters",
+    "check_parameter_values",
     "check_parameters",
     "environment_info",
+    "find_leftovers",
     "library_versions",
     "list_cases",
+    "list_items",
     "list_runs",
     "notebook_path",
     "notebooks_dir",
+    "parameter_rules",
     "parameters_table",
+    "parse_timeout",
     "read_metrics",
     "read_parameters_file",
+    "remove_leftovers",
     "repository_checkout",
     "resolve_parameters",
     "run_case",

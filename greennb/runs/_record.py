@@ -39,6 +39,7 @@ from greennb.energy import close_session as close_energy_session
 from greennb.errors import InvalidTypeError, InvalidValueError, StateError
 from greennb.fairness import SRIResult
 from greennb.runs._environment import environment_info
+from greennb.runs._folders import TMP_PREFIX, case_folder, reserve_folder
 from greennb.runs._location import runs_root
 from greennb.runs._schema import METRICS_FILE, SCHEMA_VERSION, validate_metrics
 
@@ -51,6 +52,8 @@ PRICING_TWICE_MSG = (
     "not both; got pricing={pricing!r} and {given}."
 )
 NOT_PRICING_MSG = "pricing must be a greennb.energy.Pricing; got {type_name}."
+#: The name of an interactive run's folder (``{stamp}``: UTC time to the microsecond).
+INTERACTIVE_TEMPLATE = "interactive-{stamp}"
 
 
 def _check_name(value: Any, what: str) -> str:
@@ -81,8 +84,10 @@ class RunRecord:
     parameters : mapping
         The notebook's parameters (JSON-serializable values).
     run_dir : str or path, optional
-        Folder to write into; ``greennb run`` passes its (temporary) run folder. Empty or None
-        in interactive use: a folder ``<runs_root>/<case>/interactive-<UTC time>/`` is made.
+        Folder to write into; ``greennb run`` passes ``"."``, the kernel working in its
+        (temporary) run folder. Empty or None in interactive use: a new folder
+        ``<runs_root>/<case>/interactive-<UTC time>/`` is made, unique even for two
+        notebooks started in the same microsecond.
     notebook : str, optional
         Notebook file name, for the record.
     country : str, optional
@@ -99,7 +104,12 @@ class RunRecord:
     Attributes
     ----------
     run_dir : pathlib.Path
-        Where ``metrics.json`` and the figures are written.
+        Where ``metrics.json`` and the figures are written, as given (``"."`` in a
+        ``greennb run``: the executed notebook shows no path of this machine).
+    run_id : str
+        The run folder relative to the run store, ``<case>/<run name>``, with its final name
+        (a ``greennb run`` folder is renamed when complete): what ``metrics.json`` records
+        as the ``run_dir`` parameter, never a path of this machine.
     pricing : Pricing
         Grid, PUE and ε at which every model's energy is priced (checked at construction,
         so a bad country fails before an hour of training, not after).
@@ -107,7 +117,8 @@ class RunRecord:
     Raises
     ------
     greennb.errors.InvalidValueError
-        For a bad case name, parameters that are not JSON, an unknown country, ``pue < 1``,
+        For a bad case name (or one, like ``'..'``, that leads out of the run store),
+        parameters that are not JSON, an unknown country, ``pue < 1``,
         ε outside [0, 1], or ``pricing`` together with country/pue/renewable_share.
     greennb.errors.InvalidTypeError
         For a ``pricing`` that is not a :class:`~greennb.energy.Pricing`.
@@ -126,15 +137,17 @@ class RunRecord:
         pricing: Pricing | None = None,
     ) -> None:
         self.case = _check_name(case, "case")
+        case_dir = case_folder(runs_root(), self.case)
         self.parameters = to_json_value(dict(parameters))
         self.notebook = notebook
         self.pricing = _pricing(pricing, country=country, pue=pue, renewable_share=renewable_share)
         if run_dir:
             self.run_dir = Path(run_dir)
+            self.run_dir.mkdir(parents=True, exist_ok=True)
         else:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            self.run_dir = runs_root() / self.case / f"interactive-{stamp}"
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+            _, self.run_dir = reserve_folder(case_dir, INTERACTIVE_TEMPLATE, temporary=False)
+        if "run_dir" in self.parameters:
+            self.parameters["run_dir"] = self.run_id
         self._started_at = datetime.now(UTC)
         self._clock = time.perf_counter()
         self._dataset: dict[str, Any] = {}
@@ -142,6 +155,12 @@ class RunRecord:
         self._sections: dict[str, Any] = {}
         self._figures: list[str] = []
         self._written: Path | None = None
+
+    @property
+    def run_id(self) -> str:
+        """The run folder relative to the run store: ``<case>/<final run name>``."""
+        folder = Path(os.path.abspath(self.run_dir))
+        return f"{folder.parent.name}/{folder.name.removeprefix(TMP_PREFIX)}"
 
     def set_dataset(self, dataset: Dataset, split: Split | None = None) -> None:
         """Record the dataset (name, size, target, sensitive columns, source) and split sizes."""
@@ -280,8 +299,12 @@ class RunRecord:
         validate_metrics(record)
         path = self.run_dir / METRICS_FILE
         partial = path.with_suffix(".json.partial")
-        partial.write_text(json.dumps(record, indent=2, allow_nan=False), encoding="utf-8")
-        os.replace(partial, path)
+        try:
+            partial.write_text(json.dumps(record, indent=2, allow_nan=False), encoding="utf-8")
+            os.replace(partial, path)
+        except OSError:  # a full disk: no half-written file beside the run
+            partial.unlink(missing_ok=True)
+            raise
         self._written = path
         return path
 

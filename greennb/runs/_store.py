@@ -15,6 +15,11 @@ folder, the kernel working in that folder, and renames it when the run is comple
 ends without writing a valid ``metrics.json`` (papermill counts ``sys.exit(0)`` as success),
 leaves ``<name>.failed/`` with the partial notebook and an ``error.txt``, and :func:`run_case`
 raises :class:`~greennb.errors.RunFailed`: a folder with a final name is always a complete run.
+Ctrl-C and SIGTERM (a CI timeout, a scheduler stopping the job) leave the same ``.failed``
+folder and propagate as KeyboardInterrupt. The kernel works in the run folder and receives
+``run_dir = "."``, so neither the executed notebook's parameters nor the record hold a path of
+this machine; folders left by a run killed with SIGKILL are listed by
+:func:`greennb.runs.find_leftovers` (``greennb clean``).
 
 Examples
 --------
@@ -26,20 +31,29 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import sys
-import tempfile
+import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from greennb.errors import InvalidValueError, RunFailed
 from greennb.runs._catalogue import list_cases, notebook_path
+from greennb.runs._folders import (
+    FAILED_SUFFIX,
+    case_folder,
+    make_ipc_dir,
+    release,
+    remove_ipc_dir,
+    reserve_folder,
+)
 from greennb.runs._location import runs_root as default_runs_root
 from greennb.runs._parameters import (
     _parameter_hash,
@@ -54,26 +68,25 @@ from greennb.runs._schema import METRICS_FILE, read_metrics
 DEFAULT_KERNEL = "python3"
 PARAMS_FILE = "params.json"
 ERROR_FILE = "error.txt"
-TMP_PREFIX = ".tmp-"
-FAILED_SUFFIX = ".failed"
 
 # Error-message templates, kept here so that tests can match them.
 NO_CASES_MSG = "No case to run: give at least one case name. Valid cases: {valid}."
-CELL_FAILED_MSG = (
-    "case {case!r} failed in cell [{cell}] with {ename}: {evalue}\n{traceback}\n"
-    "The partial run is kept in {path} (executed notebook and {error_file})."
-)
-EXECUTION_FAILED_MSG = (
-    "case {case!r} could not be executed: {error}\n"
-    "The partial run is kept in {path} (executed notebook and {error_file})."
-)
+# A failure's message is one of the first four, then what became of its folder (the last three).
+CELL_FAILED_MSG = "case {case!r} failed in cell [{cell}] with {ename}: {evalue}\n{traceback}"
+EXECUTION_FAILED_MSG = "case {case!r} could not be executed: {error}"
 NO_RECORD_MSG = (
     "case {case!r} finished without a valid {metrics}: {problem}. A notebook that ends early "
     "(sys.exit(0) counts as success for papermill) or never calls record.write() has no "
-    "results. The partial run is kept in {path} (executed notebook and {error_file})."
+    "results."
+)
+INTERRUPTED_MSG = "case {case!r} was interrupted ({error})."
+KEPT_MSG = "The partial run is kept in {path} (executed notebook and {error_file})."
+REMOVED_MSG = "The partial run could not be kept ({error}) and was removed."
+LEFT_MSG = (
+    "The partial run could not be kept ({error}); its temporary folder {path} is left: "
+    "greennb clean lists it."
 )
 WRONG_RECORD_CASE_MSG = "its record is for case {found!r}, not {case!r}"
-INTERRUPTED_MSG = "case {case!r} was interrupted ({error}); the partial run is kept in {path}."
 SOME_FAILED_MSG = "{failed} of {total} cases failed:\n{details}"
 
 
@@ -108,26 +121,6 @@ class RunResult:
         return str(self.path)
 
 
-def _reserve(case_dir: Path, digest: str) -> tuple[str, Path]:
-    """Create a unique temporary run folder; return the final name and the folder.
-
-    ``mkdir`` is atomic, and final names are only made by renaming a temporary folder, so two
-    concurrent runs never share a name.
-    """
-    case_dir.mkdir(parents=True, exist_ok=True)
-    while True:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S_%fZ")
-        name = f"{stamp}-{digest}"
-        taken = (case_dir / name).exists() or (case_dir / f"{name}{FAILED_SUFFIX}").exists()
-        if not taken:
-            try:
-                (case_dir / f"{TMP_PREFIX}{name}").mkdir()
-                return name, case_dir / f"{TMP_PREFIX}{name}"
-            except FileExistsError:
-                pass
-        time.sleep(1e-6)
-
-
 def _engine_options(work: Path, ipc_dir: str | None) -> dict[str, Any]:
     """Options for papermill's nbclient engine: kernel working folder and transport.
 
@@ -145,22 +138,69 @@ def _engine_options(work: Path, ipc_dir: str | None) -> dict[str, Any]:
     return options
 
 
-def _fail(work: Path, name: str, message: str) -> Path:
-    """Write error.txt and rename the temporary folder to ``<name>.failed``."""
+def _fail(work: Path, name: str, problem: str) -> tuple[Path | None, str]:
+    """Keep the partial run as ``<name>.failed`` with error.txt; return it and the message.
+
+    The message is ``problem`` and what really became of the folder: kept, or, when it could
+    not be kept (a full disk), removed (never a folder that could pass for a finished run).
+    """
     failed = work.parent / f"{name}{FAILED_SUFFIX}"
+    message = f"{problem}\n{KEPT_MSG.format(path=failed, error_file=ERROR_FILE)}"
     try:
         (work / ERROR_FILE).write_text(message + "\n", encoding="utf-8")
         os.rename(work, failed)
-    except OSError:  # never leave a folder that could pass for a finished run
+    except OSError as error:
         shutil.rmtree(work, ignore_errors=True)
-    return failed
+        fate = LEFT_MSG if work.exists() else REMOVED_MSG
+        return None, f"{problem}\n{fate.format(error=error, path=work)}"
+    release(failed)
+    return failed, message
+
+
+def _run_failed(work: Path, name: str, case: str, problem: str, **info: Any) -> RunFailed:
+    path, message = _fail(work, name, problem)
+    return RunFailed(message, case=case, path=path, **info)
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a run executes, SIGTERM raises KeyboardInterrupt, as Ctrl-C (SIGINT) does.
+
+    CI timeouts and schedulers stop a job with SIGTERM, whose default ends the process at
+    once: no ``.failed`` folder, no message. Only in the main thread (the only one signals
+    reach) and only over the default disposition (a handler of the caller's is kept);
+    the previous disposition is restored afterwards.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _relative_papermill_paths(executed: Path, notebook: Path) -> None:
+    """Keep only file names in papermill's metadata: its absolute paths are stale and private."""
+    import nbformat
+
+    content = nbformat.read(executed, as_version=nbformat.NO_CONVERT)
+    metadata = content.metadata.get("papermill", {})
+    metadata.update(input_path=notebook.name, output_path=executed.name)
+    nbformat.write(content, executed)
 
 
 def _execute(notebook: Path, work: Path, inject: dict[str, Any], **options) -> None:
     import papermill
 
     _quiet_run_dir_warnings()
-    ipc_dir = tempfile.mkdtemp(prefix="greennb-ipc-") if os.name == "posix" else None
+    ipc_dir = make_ipc_dir() if os.name == "posix" else None
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -173,27 +213,21 @@ def _execute(notebook: Path, work: Path, inject: dict[str, Any], **options) -> N
         )
     finally:
         if ipc_dir is not None:
-            shutil.rmtree(ipc_dir, ignore_errors=True)
+            remove_ipc_dir(ipc_dir)
+    _relative_papermill_paths(work / notebook.name, notebook)
 
 
-def _failure_message(case: str, error: Exception, failed: Path) -> tuple[str, dict[str, Any]]:
+def _failure_message(case: str, error: Exception) -> tuple[str, dict[str, Any]]:
     from papermill.exceptions import PapermillExecutionError, strip_color
 
     if isinstance(error, PapermillExecutionError):
         info = {"ename": error.ename, "evalue": error.evalue}
+        traceback = strip_color("\n".join(error.traceback))
         message = CELL_FAILED_MSG.format(
-            case=case,
-            cell=error.exec_count,
-            traceback=strip_color("\n".join(error.traceback)),
-            path=failed,
-            error_file=ERROR_FILE,
-            **info,
+            case=case, cell=error.exec_count, traceback=traceback, **info
         )
         return message, info
-    described = f"{type(error).__name__}: {error}"
-    return EXECUTION_FAILED_MSG.format(
-        case=case, error=described, path=failed, error_file=ERROR_FILE
-    ), {}
+    return EXECUTION_FAILED_MSG.format(case=case, error=f"{type(error).__name__}: {error}"), {}
 
 
 def _checked_record(case: str, work: Path) -> dict[str, Any]:
@@ -253,32 +287,48 @@ def run_case(
     notebook = notebook_path(case)
     overrides = check_parameters(case, parameters)
     full = resolve_parameters(case, overrides)
-    case_dir = Path(runs_root or default_runs_root()).resolve() / case
-    name, work = _reserve(case_dir, _parameter_hash(full))
-    (work / PARAMS_FILE).write_text(json.dumps(full, indent=2, default=str), encoding="utf-8")
-    clock = time.perf_counter()
+    case_dir = case_folder(Path(runs_root or default_runs_root()).resolve(), case)
+    options = {"kernel": kernel_name, "progress": progress, "timeout": timeout}
+    with _sigterm_as_interrupt():
+        name, work = reserve_folder(case_dir, f"{{stamp}}-{_parameter_hash(full)}", temporary=True)
+        clock = time.perf_counter()
+        metrics = _execute_into(work, name, notebook, case, overrides, full, options)
+        final = case_dir / name
+        os.rename(work, final)
+        release(final)
+    return RunResult(case, final, full, metrics, time.perf_counter() - clock)
+
+
+def _execute_into(
+    work: Path,
+    name: str,
+    notebook: Path,
+    case: str,
+    overrides: dict[str, Any],
+    full: dict[str, Any],
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """Execute the notebook in the temporary folder ``work``; return its checked record.
+
+    The kernel works in ``work``, so the injected ``run_dir`` is ``"."``: the executed
+    notebook holds no path of this machine. On any failure the folder becomes
+    ``<name>.failed`` (:func:`_fail`) and :class:`RunFailed` is raised; on an interruption
+    (Ctrl-C, SIGTERM) too, and the interruption propagates.
+    """
     try:
-        inject = {**overrides, "run_dir": str(work)}
-        _execute(notebook, work, inject, kernel=kernel_name, progress=progress, timeout=timeout)
+        (work / PARAMS_FILE).write_text(json.dumps(full, indent=2, default=str), encoding="utf-8")
+        _execute(notebook, work, {**overrides, "run_dir": "."}, **options)
     except Exception as error:
-        failed = work.parent / f"{name}{FAILED_SUFFIX}"
-        message, info = _failure_message(case, error, failed)
-        raise RunFailed(message, case=case, path=_fail(work, name, message), **info) from error
+        problem, info = _failure_message(case, error)
+        raise _run_failed(work, name, case, problem, **info) from error
     except BaseException as error:  # KeyboardInterrupt: no finished-looking folder either
-        failed = work.parent / f"{name}{FAILED_SUFFIX}"
-        _fail(work, name, INTERRUPTED_MSG.format(case=case, error=repr(error), path=failed))
+        _fail(work, name, INTERRUPTED_MSG.format(case=case, error=str(error) or repr(error)))
         raise
     try:
-        metrics = _checked_record(case, work)
+        return _checked_record(case, work)
     except ValueError as problem:
-        failed = work.parent / f"{name}{FAILED_SUFFIX}"
-        message = NO_RECORD_MSG.format(
-            case=case, metrics=METRICS_FILE, problem=problem, path=failed, error_file=ERROR_FILE
-        )
-        raise RunFailed(message, case=case, path=_fail(work, name, message)) from None
-    final = case_dir / name
-    os.rename(work, final)
-    return RunResult(case, final, full, metrics, time.perf_counter() - clock)
+        message = NO_RECORD_MSG.format(case=case, metrics=METRICS_FILE, problem=problem)
+        raise _run_failed(work, name, case, message) from None
 
 
 def run_cases(
@@ -316,16 +366,17 @@ def run_cases(
     for case in cases:
         check_parameters(case, parameters)
     results, failures = [], []
-    for case in cases:
-        if options.get("progress", True):  # a heading for papermill's progress bar
-            print(f"[greennb] {case} ({notebook_path(case).name})", file=sys.stderr, flush=True)
-        try:
-            results.append(run_case(case, parameters, **options))
-        except RunFailed as failure:
-            failure.results = list(results)
-            if not keep_going:
-                raise
-            failures.append(failure)
+    with _sigterm_as_interrupt():  # also between two cases
+        for case in cases:
+            if options.get("progress", True):  # a heading for papermill's progress bar
+                print(f"[greennb] {case} ({notebook_path(case).name})", file=sys.stderr, flush=True)
+            try:
+                results.append(run_case(case, parameters, **options))
+            except RunFailed as failure:
+                failure.results = list(results)
+                if not keep_going:
+                    raise
+                failures.append(failure)
     if failures:
         details = "\n\n".join(str(f) for f in failures)
         summary = RunFailed(

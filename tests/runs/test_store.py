@@ -54,7 +54,7 @@ def test_parameters_reach_the_notebook_and_params_json(ok_run):
     metrics = read_metrics(ok_run.path)
     assert metrics == ok_run.metrics
     recorded = dict(metrics["parameters"])
-    assert Path(recorded.pop("run_dir")).name == f".tmp-{ok_run.path.name}"
+    assert recorded.pop("run_dir") == f"ok/{ok_run.path.name}"  # relative, its final name
     assert recorded == params
     assert [m["name"] for m in metrics["models"]] == ["logistic-t0.3", "logistic-t0.6"]
 
@@ -66,7 +66,7 @@ def test_the_executed_notebook_shows_the_injected_parameters(ok_run):
     ]
     source = "".join(injected[0]["source"])
     assert "thresholds = [0.3, 0.6]" in source and "seed = 2" in source
-    assert "run_dir = " in source
+    assert 'run_dir = "."' in source  # the kernel works in its run folder
 
 
 def test_a_failing_cell_leaves_a_failed_folder_and_raises_with_its_error(tmp_path):
@@ -124,7 +124,7 @@ def test_runs_started_at_once_get_distinct_complete_folders(tmp_path):
     assert first != second and first.name[-8:] == second.name[-8:]  # same parameters
     assert sorted(list_runs(tmp_path)) == sorted([first, second])
     for result in results:
-        assert read_metrics(result.path)["parameters"]["run_dir"].endswith(result.path.name)
+        assert read_metrics(result.path)["parameters"]["run_dir"] == f"light/{result.path.name}"
         assert (result.path / "relative.txt").exists()  # the kernel ran in its run folder
 
 
