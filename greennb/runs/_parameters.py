@@ -4,8 +4,8 @@ papermill's ``inspect_notebook`` reads the typed parameter lines
 (``epochs: int = 5  # training epochs``) of a case notebook: name, type, default and help.
 :func:`check_parameters` refuses an unknown parameter, the reserved ``run_dir`` and a value of
 the wrong type before anything runs, converts command-line text to the parameter's type, and
-checks the pricing parameters every notebook shares (``country``, ``pue``,
-``renewable_share``) with :class:`greennb.energy.Pricing`.
+checks every value against the case's table of allowed values
+(:mod:`greennb.runs._allowed_values`: choices, ranges, which datasets fit the case).
 
 Examples
 --------
@@ -30,8 +30,8 @@ from typing import Any
 
 import pandas as pd
 
-from greennb.energy import Pricing
 from greennb.errors import InvalidValueError
+from greennb.runs._allowed_values import allowed_values, check_parameter_values
 from greennb.runs._catalogue import list_cases, notebook_path
 
 #: Parameters that the runner sets itself.
@@ -40,8 +40,6 @@ RESERVED_PARAMETERS = ("run_dir",)
 HASH_LENGTH = 8
 #: Parameter types checked before execution, as papermill's inspection names them.
 CHECKED_TYPES = {"int": int, "float": float, "bool": bool, "str": str, "list": list, "dict": dict}
-#: The pricing parameters every case notebook shares, checked by :class:`Pricing`.
-PRICING_PARAMETERS = ("country", "pue", "renewable_share")
 
 # Error-message templates, kept here so that tests can match them.
 UNKNOWN_PARAMETER_MSG = "Unknown parameter {name!r} for case {case!r}. Valid parameters: {valid}."
@@ -53,7 +51,6 @@ WRONG_TYPE_MSG = (
     "Parameter {name!r} of case {case!r} expects {expected} (default {default}); "
     "got {value!r} ({got})."
 )
-BAD_VALUE_MSG = "Parameter {name!r} of case {case!r}: {error}"
 PARAMETERS_FILE_UNREADABLE_MSG = "cannot read the parameters file {path}: {error}"
 PARAMETERS_FILE_MSG = "parameters file {path} must hold a mapping of names to values; got {kind}."
 
@@ -165,14 +162,16 @@ def parameters_table() -> pd.DataFrame:
     pandas.DataFrame
         One row per case and parameter, cases in :func:`~greennb.runs.list_cases` order:
         ``case``, ``notebook`` (file name), ``name``, ``type`` (``"any"`` when unchecked),
-        ``default`` and ``help``; the reserved ``run_dir`` is left out.
+        ``default``, ``help`` and ``allowed`` (the values the case allows, in words; ``""``
+        when only the type is checked); the reserved ``run_dir`` is left out.
     """
-    columns = ["case", "notebook", "name", "type", "default", "help"]
+    columns = ["case", "notebook", "name", "type", "default", "help", "allowed"]
     frames = []
     for case in list_cases():
         table = case_parameters(case)
         table = table[~table["reserved"]].drop(columns="reserved")
         table["type"] = table["type"].fillna("any")
+        table["allowed"] = table["name"].map(allowed_values(case, list(table["name"])))
         frames.append(table.assign(case=case, notebook=notebook_path(case).name)[columns])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
@@ -229,18 +228,6 @@ def _coerce(case: str, spec: dict[str, Any], given: Any) -> Any:
     )
 
 
-def _check_pricing(case: str, values: Mapping[str, Any]) -> None:
-    """Check the pricing parameters every notebook shares, one at a time, with Pricing's checks."""
-    for name in PRICING_PARAMETERS:
-        if name in values:
-            try:
-                Pricing(**{"country": "USA", name: values[name]})
-            except (ValueError, TypeError) as error:
-                raise InvalidValueError(
-                    BAD_VALUE_MSG.format(name=name, case=case, error=error)
-                ) from None
-
-
 def check_parameters(case: str, parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Check and convert parameters for a case, before anything is executed.
 
@@ -259,10 +246,11 @@ def check_parameters(case: str, parameters: Mapping[str, Any] | None = None) -> 
 
     Raises
     ------
-    ValueError
+    greennb.errors.InvalidValueError
         For an unknown case or parameter (listing the valid ones), the reserved ``run_dir``,
         a value of the wrong type (naming the parameter, the expected type and the value),
-        or an invalid ``country``, ``pue`` or ``renewable_share``.
+        or a value the case does not allow (:func:`check_parameter_values`, which also checks
+        the defaults that a given value depends on, e.g. ``sensitive`` for a new ``dataset``).
     """
     specs = _specs(case)
     checked = {}
@@ -273,7 +261,8 @@ def check_parameters(case: str, parameters: Mapping[str, Any] | None = None) -> 
             valid = [n for n in specs if n not in RESERVED_PARAMETERS]
             raise InvalidValueError(UNKNOWN_PARAMETER_MSG.format(name=name, case=case, valid=valid))
         checked[name] = _coerce(case, specs[name], value)
-    _check_pricing(case, checked)
+    defaults = {n: s["default"] for n, s in specs.items() if s["literal"]}
+    check_parameter_values(case, {**defaults, **checked})
     return checked
 
 

@@ -120,6 +120,9 @@ def test_parameters_table_lists_every_case_without_run_dir():
     assert "run_dir" not in set(table["name"])
     row = table.query("case == 'ok' and name == 'thresholds'").iloc[0]
     assert (row["notebook"], row["type"], row["default"]) == ("00_ok.ipynb", "list", [0.5])
+    allowed = table.query("case == 'ok'").set_index("name")["allowed"]
+    assert allowed["thresholds"] == "" and allowed["pue"] == "number >= 1"  # common rules apply
+    assert allowed["device"].startswith("one of auto, cuda, mps, cpu")
 
 
 def test_read_parameters_file_reads_yaml_and_json(tmp_path):
