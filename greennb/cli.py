@@ -17,6 +17,9 @@ Sub-commands
     The cases and their parameters: type, default and help.
 ``greennb report``
     Aggregate every finished run into ``papermill_runs/report/`` (CSV, Markdown, HTML).
+``greennb clean [--yes]``
+    List (and with ``--yes`` remove) what killed runs left: ``.tmp-*`` run folders and kernel
+    IPC folders whose process no longer runs (:func:`greennb.runs.find_leftovers`).
 
 Each command parses its options, makes one call into the library and prints the result; bad
 input is one line on stderr and exit status 2, a failed notebook exit status 1.
@@ -123,6 +126,17 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
     report.add_argument("--out", default=None, help="output folder (default: RUNS_DIR/report)")
+    clean = commands.add_parser(
+        "clean",
+        help="list, or remove with --yes, the folders that killed runs left behind",
+        description="List the temporary run folders (RUNS_DIR/<case>/.tmp-*) and the kernels' "
+        "IPC folders (greennb-ipc-* in the temporary directory) that runs killed with SIGKILL "
+        "left: their process no longer runs, or they have no owner file and have not changed "
+        "for a while. Finished runs and *.failed folders are never touched. A dry run unless "
+        "--yes is given.",
+    )
+    clean.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
+    clean.add_argument("--yes", action="store_true", help="remove them (default: only list)")
     return parser
 
 
@@ -145,8 +159,7 @@ def _add_run_parser(commands) -> None:
         default=[],
         metavar=("NAME", "VALUE"),
         help="set a notebook parameter (repeatable); VALUE is converted to the parameter's "
-        "type, lists as YAML: -p thresholds '[0.3, 0.6]'; checked against the values the case "
-        "allows (greennb list) before anything runs",
+        "type, lists as YAML: -p thresholds '[0.3, 0.6]'",
     )
     run.add_argument(
         "-f",
@@ -162,19 +175,8 @@ def _add_run_parser(commands) -> None:
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     run.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
     run.add_argument("--kernel", default=None, help="Jupyter kernel (default: python3)")
-    from greennb.runs import parse_timeout
-
-    def timeout(text: str) -> float | None:  # argparse shows an ArgumentTypeError's message
-        try:
-            return parse_timeout(text)
-        except InvalidValueError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-
     run.add_argument(
-        "--timeout",
-        type=timeout,
-        default=None,
-        help="seconds one cell may run, finite and > 0, or 'none' (default: no limit)",
+        "--timeout", type=float, default=None, help="seconds one cell may run (default: no limit)"
     )
 
 
@@ -263,13 +265,8 @@ def _command_list() -> None:
         print("No case notebooks found.")
     for (case, notebook), rows in table.groupby(["case", "notebook"], sort=False):
         print(f"{case} ({notebook})")
-        shown = rows.drop(columns=["case", "notebook", "allowed"]).to_string(index=False)
+        shown = rows.drop(columns=["case", "notebook"]).to_string(index=False)
         print("  " + shown.replace("\n", "\n  "))
-        ruled = rows[rows["allowed"] != ""]
-        if not ruled.empty:
-            print("  allowed values:")
-        for row in ruled.itertuples():
-            print(f"    {row.name}: {row.allowed}")
 
 
 def _command_report(args: argparse.Namespace) -> int:
@@ -284,6 +281,23 @@ def _command_report(args: argparse.Namespace) -> int:
     _print_table(table[[c for c in MARKDOWN_COLUMNS if c != "finished_at"]])
     print(f"greennb: report of {len(table)} models written to {out} (report.html, .md, .csv)")
     return 0
+
+
+def _command_clean(args: argparse.Namespace) -> int:
+    from greennb.runs import find_leftovers, remove_leftovers
+
+    leftovers = find_leftovers(args.runs_dir)
+    if not leftovers:
+        print("greennb: nothing to clean: no folder left by a killed run.")
+        return 0
+    for leftover in leftovers:
+        print(f"  {leftover.path} ({leftover.reason})")
+    if not args.yes:
+        print(f"greennb: {len(leftovers)} folders would be removed; run greennb clean --yes.")
+        return 0
+    removed = remove_leftovers(leftovers)
+    print(f"greennb: removed {len(removed)} of {len(leftovers)} folders.")
+    return 0 if len(removed) == len(leftovers) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -305,6 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _command_list()
         elif args.command == "report":
             return _command_report(args)
+        elif args.command == "clean":
+            return _command_clean(args)
     except ValueError as error:
         print(f"greennb: error: {error}", file=sys.stderr)
         return 2
