@@ -159,7 +159,8 @@ def _add_run_parser(commands) -> None:
         default=[],
         metavar=("NAME", "VALUE"),
         help="set a notebook parameter (repeatable); VALUE is converted to the parameter's "
-        "type, lists as YAML: -p thresholds '[0.3, 0.6]'",
+        "type, lists as YAML: -p thresholds '[0.3, 0.6]'; checked against the values the case "
+        "allows (greennb list) before anything runs",
     )
     run.add_argument(
         "-f",
@@ -175,8 +176,19 @@ def _add_run_parser(commands) -> None:
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     run.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
     run.add_argument("--kernel", default=None, help="Jupyter kernel (default: python3)")
+    from greennb.runs import parse_timeout
+
+    def timeout(text: str) -> float | None:  # argparse shows an ArgumentTypeError's message
+        try:
+            return parse_timeout(text)
+        except InvalidValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
     run.add_argument(
-        "--timeout", type=float, default=None, help="seconds one cell may run (default: no limit)"
+        "--timeout",
+        type=timeout,
+        default=None,
+        help="seconds one cell may run, finite and > 0, or 'none' (default: no limit)",
     )
 
 
@@ -265,8 +277,13 @@ def _command_list() -> None:
         print("No case notebooks found.")
     for (case, notebook), rows in table.groupby(["case", "notebook"], sort=False):
         print(f"{case} ({notebook})")
-        shown = rows.drop(columns=["case", "notebook"]).to_string(index=False)
+        shown = rows.drop(columns=["case", "notebook", "allowed"]).to_string(index=False)
         print("  " + shown.replace("\n", "\n  "))
+        ruled = rows[rows["allowed"] != ""]
+        if not ruled.empty:
+            print("  allowed values:")
+        for row in ruled.itertuples():
+            print(f"    {row.name}: {row.allowed}")
 
 
 def _command_report(args: argparse.Namespace) -> int:
