@@ -9,7 +9,8 @@ What lives where:
 - ``_methods``: :class:`ComponentMethod` (how a component's energy was obtained),
   :data:`ERROR_RANGES` and :class:`ErrorRange` (each method's cited error range);
 - ``_hardware``: CodeCarbon's hardware objects read into methods (RAPL, NVML, its load model
-  ``TDP × (0.1 + 0.9 · load³)`` and where the TDP came from, its RAM model), stated hardware;
+  ``TDP × (0.1 + 0.9 · load³)`` and where the TDP came from, its RAM model), stated hardware
+  and :func:`parse_stated_hardware` (a notebook's ``hardware`` parameter);
 - ``_codecarbon``: the one adapter to CodeCarbon (offline tracker, settings, failures turned
   into "unavailable: reason");
 - ``_usage``: :class:`Usage`, :class:`UsageSampler` (this process's CPU time and memory around a
@@ -71,6 +72,7 @@ from greennb.energy._grid import (
     grid_renewable_share,
     list_countries,
 )
+from greennb.energy._hardware import parse_stated_hardware
 from greennb.energy._independent import (
     DEFAULT_COEFFICIENTS,
     CoefficientModel,
@@ -164,6 +166,7 @@ __all__ = [
     "machine_shared",
     "measure_idle_baseline",
     "measure_repeatedly",
+    "parse_stated_hardware",
     "phase_table",
     "total_energy",
     "track",

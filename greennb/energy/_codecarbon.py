@@ -93,6 +93,7 @@ def tracker_settings(
     measure_power_secs: float,
     cpu_power_w: float | None = None,
     ram_power_w: float | None = None,
+    gpu_count: int | None = None,
 ) -> dict:
     """Return the keyword arguments of the tracker (see the module docstring for each choice).
 
@@ -107,13 +108,16 @@ def tracker_settings(
     cpu_power_w, ram_power_w : float, optional
         CPU power (W, the TDP of CodeCarbon's load model) and RAM power (W, constant) the user
         stated; None lets CodeCarbon detect or model them.
+    gpu_count : int, optional
+        GPUs the user stated this work uses: CodeCarbon tracks GPUs ``0 … gpu_count - 1``
+        (``gpu_ids``); None tracks every GPU it finds.
 
     Returns
     -------
     dict
         Arguments for ``OfflineEmissionsTracker`` (or a test's fake).
     """
-    return {
+    settings = {
         "country_iso_code": country,
         "output_dir": str(output_dir),
         "measure_power_secs": measure_power_secs,
@@ -132,6 +136,9 @@ def tracker_settings(
         "force_cpu_power": cpu_power_w,
         "force_ram_power": ram_power_w,
     }
+    if gpu_count is not None:  # CodeCarbon's own default (every GPU it finds) otherwise
+        settings["gpu_ids"] = list(range(gpu_count))
+    return settings
 
 
 def build_tracker(factory: Any, settings: dict) -> tuple[Any, str | None]:

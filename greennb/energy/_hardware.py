@@ -34,9 +34,10 @@ CodeCarbon upgrade can only break this module; every failure then answers "unkno
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from greennb._validation import positive
+from greennb._validation import integer, positive
 from greennb.energy._methods import (
     ABSENT,
     ESTIMATED,
@@ -58,14 +59,20 @@ CONSTANT_SHARE = 0.5
 
 STATED_PREFIX = "stated by user: {source}; "
 HARDWARE_SOURCE_MSG = (
-    "hardware_source must say where the stated power comes from, e.g. "
+    "hardware_source must say where the stated hardware comes from, e.g. "
     "hardware_source='Intel ARK: Xeon Gold 6148, TDP 150 W'; got {value!r}."
 )
 SOURCE_WITHOUT_POWER_MSG = (
-    "hardware_source={source!r} was given without cpu_power_w or ram_power_w: state the power "
-    "(W) it is the source of."
+    "hardware_source={source!r} was given without cpu_power_w, ram_power_w, gpu_count or "
+    "gpu_model: state the figure it is the source of."
 )
-NO_STATED = {"cpu_power_w": None, "ram_power_w": None, "hardware_source": None}
+GPU_MODEL_MSG = "gpu_model must be a string such as 'NVIDIA A100-SXM4-40GB'; got {value!r}."
+STATED_FIELDS = ("cpu_power_w", "ram_power_w", "gpu_count", "gpu_model", "hardware_source")
+NO_STATED = dict.fromkeys(STATED_FIELDS)
+NO_GPU_FOUND_TEXT = (
+    "{count} × {model} stated by user ({source}), but CodeCarbon found no readable GPU (NVML "
+    "or AMD SMI): its energy is not counted"
+)
 LOAD_FORMULA = "P = {tdp:g} W × (0.1 + 0.9 · load³)"
 PROCESS_FORMULA = "P = {tdp:g} W × process CPU load / {threads} logical CPUs"
 
@@ -87,9 +94,14 @@ GENERIC_TEXT = (
 
 
 def stated_hardware(
-    cpu_power_w: Any = None, ram_power_w: Any = None, hardware_source: Any = None
+    cpu_power_w: Any = None,
+    ram_power_w: Any = None,
+    hardware_source: Any = None,
+    *,
+    gpu_count: Any = None,
+    gpu_model: Any = None,
 ) -> dict[str, Any]:
-    """Check the hardware a user states and return it as a dict (W, W, str).
+    """Check the hardware a user states and return it as a dict.
 
     Parameters
     ----------
@@ -99,31 +111,50 @@ def stated_hardware(
     ram_power_w : float, optional
         RAM power (W, > 0), constant (``force_ram_power``).
     hardware_source : str
-        Where the figures come from (a datasheet, a wall meter...); required with either power.
+        Where the figures come from (a datasheet, a wall meter, the job scheduler...); required
+        with any stated figure.
+    gpu_count : int, optional
+        GPUs this work uses (>= 0): CodeCarbon tracks GPUs ``0 … gpu_count - 1`` only
+        (``gpu_ids``), e.g. a job's share of a shared multi-GPU node.
+    gpu_model : str, optional
+        The GPUs' model, recorded beside what NVML reports.
 
     Returns
     -------
     dict
-        ``cpu_power_w``, ``ram_power_w`` and ``hardware_source`` (None where not stated).
+        ``cpu_power_w``, ``ram_power_w``, ``gpu_count``, ``gpu_model`` and
+        ``hardware_source`` (None where not stated).
 
     Raises
     ------
     greennb.errors.InvalidTypeError
-        For a power that is not a number or a source that is not a string.
+        For a power that is not a number, a count that is not an integer, or a source or model
+        that is not a string.
     greennb.errors.InvalidValueError
-        For a power that is not finite and > 0, a power without a source, or a source without
-        a power.
+        For a power that is not finite and > 0, a negative count, a figure without a source, or
+        a source without a figure.
     """
     cpu = None if cpu_power_w is None else positive(cpu_power_w, name="cpu_power_w", unit="W")
     ram = None if ram_power_w is None else positive(ram_power_w, name="ram_power_w", unit="W")
+    gpus = None if gpu_count is None else integer(gpu_count, name="gpu_count", minimum=0)
+    if gpu_model is not None and not isinstance(gpu_model, str):
+        raise InvalidTypeError(GPU_MODEL_MSG.format(value=gpu_model))
     if hardware_source is not None and not isinstance(hardware_source, str):
         raise InvalidTypeError(HARDWARE_SOURCE_MSG.format(value=hardware_source))
     source = hardware_source.strip() if hardware_source else None
-    if (cpu is not None or ram is not None) and not source:
+    model = gpu_model.strip() if gpu_model else None
+    figures = (cpu, ram, gpus, model)
+    if any(value is not None for value in figures) and not source:
         raise InvalidValueError(HARDWARE_SOURCE_MSG.format(value=hardware_source))
-    if source and cpu is None and ram is None:
+    if source and all(value is None for value in figures):
         raise InvalidValueError(SOURCE_WITHOUT_POWER_MSG.format(source=source))
-    return {"cpu_power_w": cpu, "ram_power_w": ram, "hardware_source": source}
+    return {
+        "cpu_power_w": cpu,
+        "ram_power_w": ram,
+        "gpu_count": gpus,
+        "gpu_model": model,
+        "hardware_source": source,
+    }
 
 
 def _formula(cpu: Any, tdp: float) -> str:
@@ -276,12 +307,24 @@ def describe_cpu(cpu: Any, hardware: dict[str, Any], stated: dict[str, Any]) -> 
     return unknown("cpu", f"unrecognised CodeCarbon CPU mode {mode!r}")
 
 
-def describe_gpu(gpu: Any) -> ComponentMethod:
-    """Return the method of a CodeCarbon ``GPU`` object (NVML or AMD SMI)."""
+def _stated_gpu(stated: dict[str, Any]) -> dict[str, Any]:
+    """Return the GPU figures the user stated, with their source (empty when none)."""
+    given = {k: stated.get(k) for k in ("gpu_count", "gpu_model") if stated.get(k) is not None}
+    return {**given, "hardware_source": stated["hardware_source"]} if given else {}
+
+
+def describe_gpu(gpu: Any, stated: dict[str, Any] | None = None) -> ComponentMethod:
+    """Return the method of a CodeCarbon ``GPU`` object (NVML or AMD SMI).
+
+    GPU figures the user stated (``gpu_count``, ``gpu_model``) are recorded in its parameters
+    under ``"stated"``, beside what the library detected.
+    """
     devices = list(getattr(getattr(gpu, "devices", None), "devices", []) or [])
     kinds = sorted({type(d).__name__ for d in devices})
     fallback = any(getattr(d, "_use_power_fallback", False) for d in devices)
     parameters = {"devices": len(devices), "device_types": kinds}
+    if _stated_gpu(stated or {}):
+        parameters["stated"] = _stated_gpu(stated or {})
     if kinds == ["AMDGPUDevice"]:
         return ComponentMethod(
             "gpu", MEASURED, "AMD SMI", "measured: AMD SMI", parameters, "amd_smi"
@@ -345,7 +388,7 @@ def _describe(
     if kind == "CPU":
         return describe_cpu(item, hardware, stated)
     if kind == "GPU":
-        return describe_gpu(item)
+        return describe_gpu(item, stated)
     if kind == "RAM":
         return describe_ram(item, hardware, stated)
     if kind in ("AppleSiliconChip", "Raspberry"):
@@ -373,6 +416,19 @@ def _describe(
     return None
 
 
+def _no_gpu(stated: dict[str, Any]) -> ComponentMethod:
+    """Return the GPU method when CodeCarbon has no GPU: absent, or uncounted if one is stated."""
+    gpu = _stated_gpu(stated)
+    if not gpu.get("gpu_count"):  # none stated, or a stated count of 0: no GPU in this work
+        return absent("gpu", "no GPU detected")
+    text = NO_GPU_FOUND_TEXT.format(
+        source=gpu["hardware_source"],
+        count=gpu["gpu_count"],
+        model=gpu.get("gpu_model") or "GPU of an unstated model",
+    )
+    return dataclasses.replace(unknown("gpu", text), parameters={"stated": gpu})
+
+
 def component_methods(
     tracker: Any, hardware: dict[str, Any] | None = None, stated: dict[str, Any] | None = None
 ) -> dict[str, ComponentMethod]:
@@ -385,19 +441,19 @@ def component_methods(
     hardware : dict, optional
         What :func:`greennb.energy._codecarbon.detected_hardware` returned (model, counts).
     stated : dict, optional
-        The hardware the user stated: ``cpu_power_w``, ``ram_power_w`` (W) and
-        ``hardware_source``.
+        The hardware the user stated (:func:`stated_hardware`).
 
     Returns
     -------
     dict
         One :class:`~greennb.energy._methods.ComponentMethod` per component; "unknown" for a
-        component that cannot be told, "absent" for a GPU that is not there.
+        component that cannot be told (a stated GPU that CodeCarbon cannot read among them),
+        "absent" for a GPU that is not there.
     """
     hardware, stated = hardware or {}, stated or {}
     methods = {
         "cpu": unknown("cpu", "CodeCarbon reported no CPU object"),
-        "gpu": absent("gpu", "no GPU detected"),
+        "gpu": _no_gpu(stated),
         "ram": unknown("ram", "CodeCarbon reported no RAM object"),
     }
     try:
@@ -431,3 +487,81 @@ def overall_status(methods: dict[str, ComponentMethod]) -> tuple[str, str]:
     if present and all(m.flag == MEASURED for m in present.values()):
         return STATUS_MEASURED, "; ".join(parts)
     return STATUS_ESTIMATED, "; ".join(parts)
+
+
+#: Keys of :func:`parse_stated_hardware`'s text, with the type each value is read as.
+STATED_KEYS = {
+    "cpu_power_w": float,
+    "ram_power_w": float,
+    "gpu_count": int,
+    "gpu_model": str,
+    "source": str,
+}
+STATED_TEXT_MSG = (
+    "Cannot read the stated hardware {text!r}: {problem}. Write 'key=value' pairs separated by "
+    "';', with keys among {keys}, e.g. 'cpu_power_w=150; ram_power_w=10; source=Intel ARK: "
+    "Xeon Gold 6148'."
+)
+
+
+def parse_stated_hardware(text: str) -> dict[str, Any]:
+    """Read the hardware a notebook's ``hardware`` parameter states, for :func:`configure`.
+
+    A notebook parameter is one string, so the stated hardware is written as ``key=value``
+    pairs separated by ``;`` (a source may contain commas): ``cpu_power_w`` and
+    ``ram_power_w`` (W), ``gpu_count``, ``gpu_model`` and ``source`` (where the figures come
+    from; required). An empty text states nothing.
+
+    Parameters
+    ----------
+    text : str
+        E.g. ``"cpu_power_w=150; source=Intel ARK: Xeon Gold 6148"``.
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`greennb.energy.configure` (``source`` becomes
+        ``hardware_source``), checked by :func:`stated_hardware`; empty for an empty text.
+
+    Raises
+    ------
+    greennb.errors.InvalidValueError
+        For a pair without ``=``, an unknown or repeated key, a value that is not a number
+        where one is needed, or a figure without its source (the message shows the format).
+
+    Examples
+    --------
+    >>> parse_stated_hardware("cpu_power_w=150; source=Intel ARK: Xeon Gold 6148, 150 W")
+    {'cpu_power_w': 150.0, 'hardware_source': 'Intel ARK: Xeon Gold 6148, 150 W'}
+    >>> parse_stated_hardware("")
+    {}
+    """
+    if not isinstance(text, str):
+        raise InvalidTypeError(
+            STATED_TEXT_MSG.format(text=text, problem="not a string", keys=", ".join(STATED_KEYS))
+        )
+    given: dict[str, Any] = {}
+    for pair in (part.strip() for part in text.split(";")):
+        if not pair:
+            continue
+        key, equals, value = (piece.strip() for piece in pair.partition("="))
+        problem = None
+        if not equals:
+            problem = f"{pair!r} has no '='"
+        elif key not in STATED_KEYS:
+            problem = f"unknown key {key!r}"
+        elif key in given:
+            problem = f"{key!r} is given twice"
+        if problem is None:
+            try:
+                given[key] = STATED_KEYS[key](value)
+            except ValueError:
+                problem = f"{key}={value!r} is not a {STATED_KEYS[key].__name__}"
+        if problem is not None:
+            keys = ", ".join(STATED_KEYS)
+            raise InvalidValueError(STATED_TEXT_MSG.format(text=text, problem=problem, keys=keys))
+    if "source" in given:
+        given["hardware_source"] = given.pop("source")
+    if given:
+        stated_hardware(**given)  # the same checks as configure(): powers > 0, a source
+    return given

@@ -173,8 +173,14 @@ class EnergySession:
     ram_power_w : float, optional
         RAM power you know (W, > 0), used as a constant instead of CodeCarbon's DIMM model.
     hardware_source : str, optional
-        Where the stated figures come from (required with either power); every result's method
+        Where the stated figures come from (required with any of them); every result's method
         then reads ``"stated by user: <hardware_source>; ..."``.
+    gpu_count : int, optional
+        GPUs this work uses (>= 0): CodeCarbon then tracks GPUs ``0 … gpu_count - 1`` only. A
+        stated GPU that CodeCarbon cannot read makes the GPU component "unknown" (not
+        counted) instead of "absent".
+    gpu_model : str, optional
+        The GPUs' model, recorded in the GPU component's parameters beside NVML's name.
     usage_sampler : object, optional
         Reads CPU time and memory around each phase (``start() -> token``,
         ``stop(token) -> Usage``); default :class:`greennb.energy.UsageSampler`. Tests pass fakes.
@@ -186,8 +192,8 @@ class EnergySession:
     idle_baseline : IdleBaseline or None
         The last idle-baseline measurement.
     stated : dict
-        The hardware the user stated: ``cpu_power_w``, ``ram_power_w`` (W) and
-        ``hardware_source`` (None where not stated).
+        The hardware the user stated: ``cpu_power_w``, ``ram_power_w`` (W), ``gpu_count``,
+        ``gpu_model`` and ``hardware_source`` (None where not stated).
 
     Raises
     ------
@@ -208,9 +214,13 @@ class EnergySession:
         cpu_power_w: float | None = None,
         ram_power_w: float | None = None,
         hardware_source: str | None = None,
+        gpu_count: int | None = None,
+        gpu_model: str | None = None,
         usage_sampler: Any = None,
     ):
-        self.stated = _hardware.stated_hardware(cpu_power_w, ram_power_w, hardware_source)
+        self.stated = _hardware.stated_hardware(
+            cpu_power_w, ram_power_w, hardware_source, gpu_count=gpu_count, gpu_model=gpu_model
+        )
         self.country, self.carbon_intensity_g_per_kwh = _resolve_grid(country)
         self.output_dir = _output_folder(output_dir)
         self.measure_power_secs = positive(measure_power_secs, name="measure_power_secs", unit="s")
@@ -249,6 +259,7 @@ class EnergySession:
             measure_power_secs=self.measure_power_secs,
             cpu_power_w=self.stated["cpu_power_w"],
             ram_power_w=self.stated["ram_power_w"],
+            gpu_count=self.stated["gpu_count"],
         )
         tracker, self._tracker_failure = _codecarbon.build_tracker(self._tracker_factory, settings)
         if tracker is None:
@@ -490,15 +501,17 @@ def configure(
     cpu_power_w: float | None = None,
     ram_power_w: float | None = None,
     hardware_source: str | None = None,
+    gpu_count: int | None = None,
+    gpu_model: str | None = None,
 ) -> EnergySession:
     """Configure energy tracking; closes the current session and returns a new one.
 
     Arguments left as None keep the current session's value (or the default when there is
-    none); the stated hardware (``cpu_power_w``, ``ram_power_w``, ``hardware_source``) is kept
-    as a whole unless one of the three is given. :func:`close_session` then ``configure()``
-    starts again from the defaults (CodeCarbon's own detection). The new tracker starts on the
-    next phase, paying CodeCarbon's cold start again, and the idle baseline must be measured
-    again.
+    none); the stated hardware (``cpu_power_w``, ``ram_power_w``, ``gpu_count``, ``gpu_model``,
+    ``hardware_source``) is kept as a whole unless one of them is given. :func:`close_session`
+    then ``configure()`` starts again from the defaults (CodeCarbon's own detection). The new
+    tracker starts on the next phase, paying CodeCarbon's cold start again, and the idle
+    baseline must be measured again.
 
     Parameters
     ----------
@@ -514,8 +527,12 @@ def configure(
     ram_power_w : float, optional
         The memory's power if you know it (W, > 0), as a constant.
     hardware_source : str, optional
-        Where those figures come from (required with either); recorded in every result's
+        Where those figures come from (required with any of them); recorded in every result's
         method (``"stated by user: <source>; ..."``) and so in the run record.
+    gpu_count : int, optional
+        GPUs this work uses (>= 0); CodeCarbon tracks GPUs ``0 … gpu_count - 1`` only.
+    gpu_model : str, optional
+        The GPUs' model, recorded beside what NVML reports.
 
     Returns
     -------
@@ -548,6 +565,7 @@ def configure(
             else getattr(current, "measure_power_secs", DEFAULT_MEASURE_POWER_SECS),
         }
         given = {"cpu_power_w": cpu_power_w, "ram_power_w": ram_power_w}
+        given |= {"gpu_count": gpu_count, "gpu_model": gpu_model}
         given["hardware_source"] = hardware_source
         if all(value is None for value in given.values()):
             given = dict(getattr(current, "stated", _hardware.NO_STATED))

@@ -306,3 +306,47 @@ def test_a_source_without_a_power_is_refused():
         stated_hardware(hardware_source="my laptop")
     assert str(info.value) == SOURCE_WITHOUT_POWER_MSG.format(source="my laptop")
     assert "{value!r}" in HARDWARE_SOURCE_MSG
+
+
+# --- The hardware a notebook states in one parameter ---------------------------------------
+
+
+def test_parse_stated_hardware_reads_every_key():
+    from greennb.energy import parse_stated_hardware
+
+    text = "cpu_power_w=150; ram_power_w = 10 ; gpu_count=2; gpu_model=A100; source=ARK, p. 3"
+    assert parse_stated_hardware(text) == {
+        "cpu_power_w": 150.0,
+        "ram_power_w": 10.0,
+        "gpu_count": 2,
+        "gpu_model": "A100",
+        "hardware_source": "ARK, p. 3",
+    }
+    assert parse_stated_hardware("  ") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("cpu_power_w 150; source=x", "has no '='"),
+        ("cpu_tdp=150; source=x", "unknown key 'cpu_tdp'"),
+        ("cpu_power_w=150; cpu_power_w=100; source=x", "given twice"),
+        ("cpu_power_w=lots; source=x", "cpu_power_w='lots' is not a float"),
+        ("gpu_count=1.5; source=x", "gpu_count='1.5' is not a int"),
+    ],
+)
+def test_parse_stated_hardware_names_the_problem_and_the_format(text, problem):
+    from greennb.energy import parse_stated_hardware
+
+    with pytest.raises(InvalidValueError) as error:
+        parse_stated_hardware(text)
+    assert problem in str(error.value) and "cpu_power_w, ram_power_w" in str(error.value)
+
+
+def test_parse_stated_hardware_applies_configures_checks():
+    from greennb.energy import parse_stated_hardware
+
+    with pytest.raises(InvalidValueError, match="hardware_source must say where"):
+        parse_stated_hardware("cpu_power_w=150")
+    with pytest.raises(InvalidValueError, match="cpu_power_w.*-5"):
+        parse_stated_hardware("cpu_power_w=-5; source=x")

@@ -207,8 +207,11 @@ def test_stated_hardware_reaches_codecarbon_and_every_result(make_session, fakes
     assert session.stated == {
         "cpu_power_w": 65.0,
         "ram_power_w": 6.0,
+        "gpu_count": None,
+        "gpu_model": None,
         "hardware_source": "ThinkPad T14 spec sheet",
     }
+    assert "gpu_ids" not in tracker.settings  # no GPU stated: CodeCarbon tracks what it finds
 
 
 def test_configure_keeps_or_replaces_the_stated_hardware(own_global_session, fakes, monkeypatch):
@@ -220,11 +223,50 @@ def test_configure_keeps_or_replaces_the_stated_hardware(own_global_session, fak
     assert replaced.stated == {
         "cpu_power_w": None,
         "ram_power_w": 8.0,
+        "gpu_count": None,
+        "gpu_model": None,
         "hardware_source": "DIMM label",
     }
     with pytest.raises(InvalidValueError, match="hardware_source must say where"):
         configure(cpu_power_w=100)
     assert get_session() is replaced  # a failed configure leaves the session alone
+
+
+def test_a_stated_gpu_limits_codecarbon_and_is_recorded(make_session, fakes):
+    from codecarbon.external.hardware import CPU
+
+    hardware = [CPU(output_dir=".", mode="cpu_load", model="X", tdp=65)]  # no readable GPU
+    tracker = fakes.Tracker([fakes.data(cpu=1e-4, ram=1e-5)], hardware=hardware)
+    session = make_session(
+        tracker, gpu_count=2, gpu_model="NVIDIA A100-SXM4-40GB", hardware_source="Slurm job"
+    )
+    with track("train", session=session) as t:
+        pass
+    assert tracker.settings["gpu_ids"] == [0, 1]  # CodeCarbon tracks the job's two GPUs only
+    assert t.result.gpu_method == (
+        "unknown: 2 × NVIDIA A100-SXM4-40GB stated by user (Slurm job), but CodeCarbon found no "
+        "readable GPU (NVML or AMD SMI): its energy is not counted"
+    )
+    assert t.result.gpu_parameters["stated"] == {
+        "gpu_count": 2,
+        "gpu_model": "NVIDIA A100-SXM4-40GB",
+        "hardware_source": "Slurm job",
+    }
+    assert t.result.status != "measured"  # an uncounted GPU is never hidden
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"gpu_count": -1, "hardware_source": "x"}, InvalidValueError, "gpu_count.*-1"),
+        ({"gpu_count": 1.5, "hardware_source": "x"}, InvalidTypeError, "gpu_count.*1.5"),
+        ({"gpu_model": 100, "hardware_source": "x"}, InvalidTypeError, "gpu_model.*100"),
+        ({"gpu_count": 1}, InvalidValueError, "hardware_source must say where"),
+    ],
+)
+def test_bad_stated_gpus_are_refused_by_name(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        EnergySession(country="FRA", **kwargs)
 
 
 @pytest.mark.parametrize("bad", [123, 1.5, b"energy", ["energy"]])
