@@ -34,7 +34,10 @@ def _sleepy_notebooks(folder: Path) -> Path:
     parameters = nbformat.v4.new_code_cell(SLEEPY_PARAMETERS, metadata={"tags": ["parameters"]})
     notebook = nbformat.v4.new_notebook(
         cells=[parameters, nbformat.v4.new_code_cell(SLEEPY_BODY)],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3"},
+            "language_info": {"name": "python"},
+        },
     )
     folder.mkdir()
     nbformat.write(notebook, folder / "00_sleepy.ipynb")
