@@ -22,13 +22,15 @@ Sub-commands
     IPC folders whose process no longer runs (:func:`greennb.runs.find_leftovers`).
 
 Each command parses its options, makes one call into the library and prints the result; bad
-input is one line on stderr and exit status 2, a failed notebook exit status 1.
+input is one line on stderr and exit status 2; a failed notebook, a missing or corrupted data
+file, a folder that cannot be written, exit status 1 (see :func:`main`).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 
 import pandas as pd
@@ -36,7 +38,7 @@ import pandas as pd
 from greennb import __version__
 from greennb.data import dataset_table, list_datasets
 from greennb.energy import DEFAULT_PUE, EnergyResult, Pricing, default_country, list_countries
-from greennb.errors import InvalidValueError
+from greennb.errors import GreennbError, InvalidValueError, SkippedRunWarning
 from greennb.evaluation import DEFAULT_DEMO_DATASET, DEFAULT_DEMO_MODEL, DemoOutcome, run_demo
 from greennb.models import list_models
 from greennb.runs import (
@@ -286,17 +288,53 @@ def _command_list() -> None:
             print(f"    {row.name}: {row.allowed}")
 
 
-def _command_report(args: argparse.Namespace) -> int:
-    from greennb.report import MARKDOWN_COLUMNS, collect_runs, with_ranges, write_report
+#: An expected failure, one line on stderr.
+ERROR_MSG = "greennb: error: {error}"
+#: A file that cannot be read or written (permissions, a read-only or full disk), one line.
+OS_ERROR_MSG = "greennb: error: {reason}: {path}"
+#: A shipped dataset that ``greennb datasets`` lists but that cannot be loaded.
+DATASET_PROBLEM_MSG = "greennb: error: dataset {name!r} is unusable: {problem}"
+#: A run that the report left out (its folder and why).
+SKIPPED_RUN_LINE = "greennb: warning: {run}"
 
+
+def _command_datasets() -> int:
+    """List the datasets, the unusable ones marked; each one's reason on stderr (exit 1)."""
+    table = dataset_table()
+    usable = table["problem"].isna()
+    status = usable.map({True: "ok", False: "unusable (see below)"})
+    _print_table(table.drop(columns=["source", "problem"]).assign(status=status))
+    for name, problem in zip(table["name"][~usable], table["problem"][~usable], strict=True):
+        print(DATASET_PROBLEM_MSG.format(name=name, problem=problem), file=sys.stderr)
+    return 0 if usable.all() else 1
+
+
+def _command_report(args: argparse.Namespace) -> int:
+    from greennb.report import (
+        MARKDOWN_COLUMNS,
+        SKIPPED_RUNS,
+        collect_runs,
+        with_ranges,
+        write_report,
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkippedRunWarning)  # printed below, one line each
+        table = collect_runs(args.runs_dir)
+    skipped = table.attrs[SKIPPED_RUNS]
+    for run in skipped:
+        print(SKIPPED_RUN_LINE.format(run=run), file=sys.stderr)
     try:
-        out = write_report(args.runs_dir, args.out)
-    except ValueError as error:  # an empty store
+        out = write_report(args.runs_dir, args.out, table=table)
+    except InvalidValueError as error:  # an empty store; a report folder linked out of it
         print(f"greennb: {error}", file=sys.stderr)
         return 1
-    table = with_ranges(collect_runs(args.runs_dir))
-    _print_table(table[[c for c in MARKDOWN_COLUMNS if c != "finished_at"]])
-    print(f"greennb: report of {len(table)} models written to {out} (report.html, .md, .csv)")
+    _print_table(with_ranges(table)[[c for c in MARKDOWN_COLUMNS if c != "finished_at"]])
+    left_out = f"; {len(skipped)} runs skipped, listed there" if skipped else ""
+    print(
+        f"greennb: report of {len(table)} models written to {out} (report.html, .md, .csv)"
+        f"{left_out}"
+    )
     return 0
 
 
@@ -317,31 +355,54 @@ def _command_clean(args: argparse.Namespace) -> int:
     return 0 if len(removed) == len(leftovers) else 1
 
 
+def _command(args: argparse.Namespace) -> int:
+    """Run the parsed command; return the exit status."""
+    if args.command == "demo":
+        pricing = Pricing(country=args.country, pue=args.pue)
+        _print_demo(
+            run_demo(dataset=args.dataset, model=args.model, pricing=pricing, seed=args.seed)
+        )
+    elif args.command == "datasets":
+        return _command_datasets()
+    elif args.command == "countries":
+        _print_table(list_countries(search=args.search))
+    elif args.command == "run":
+        return _command_run(args)
+    elif args.command == "list":
+        _command_list()
+    elif args.command == "report":
+        return _command_report(args)
+    elif args.command == "clean":
+        return _command_clean(args)
+    return 0
+
+
+def _os_error_line(error: OSError) -> str:
+    """Return a failed file operation as one line: the reason and the path(s) it concerns."""
+    paths = [str(path) for path in (error.filename, error.filename2) if path is not None]
+    if not (paths and error.strerror):
+        return ERROR_MSG.format(error=error)
+    return OS_ERROR_MSG.format(reason=error.strerror, path=" -> ".join(paths))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``greennb`` command line; return the exit status."""
+    """Run the ``greennb`` command line; return the exit status.
+
+    Every expected failure is one line on stderr, without a traceback: any
+    :class:`~greennb.errors.GreennbError` (exit status 2 for bad input, a ValueError or
+    TypeError; 1 otherwise, e.g. a missing or corrupted data file), and any OSError, a file
+    that cannot be read or written (a read-only folder, a full disk: exit status 1, the line
+    names the path). Anything else is a bug and keeps its traceback.
+    """
     args = _build_parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            pricing = Pricing(country=args.country, pue=args.pue)
-            _print_demo(
-                run_demo(dataset=args.dataset, model=args.model, pricing=pricing, seed=args.seed)
-            )
-        elif args.command == "datasets":
-            _print_table(dataset_table().drop(columns=["source"]))
-        elif args.command == "countries":
-            _print_table(list_countries(search=args.search))
-        elif args.command == "run":
-            return _command_run(args)
-        elif args.command == "list":
-            _command_list()
-        elif args.command == "report":
-            return _command_report(args)
-        elif args.command == "clean":
-            return _command_clean(args)
-    except ValueError as error:
-        print(f"greennb: error: {error}", file=sys.stderr)
-        return 2
-    return 0
+        return _command(args)
+    except GreennbError as error:
+        print(ERROR_MSG.format(error=error), file=sys.stderr)
+        return 2 if isinstance(error, ValueError | TypeError) else 1
+    except OSError as error:
+        print(_os_error_line(error), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from greennb.data._builders import (
 from greennb.data._checks import UNKNOWN_CATEGORY
 from greennb.data._dataset import Dataset
 from greennb.data._files import verified_bytes
+from greennb.errors import DatasetFileError
 
 
 @dataclass(frozen=True)
@@ -319,33 +320,47 @@ def load_dataset(name: str) -> Dataset:
     )
 
 
+def _summary(name: str) -> dict[str, Any]:
+    """Return one dataset's row of :func:`dataset_table`; the sizes None if it cannot load."""
+    spec = _REGISTRY[name]
+    row = {
+        "name": name,
+        "origin": spec.origin,
+        "task": spec.task,
+        "rows": None,
+        "columns": None,
+        "features": None,
+        "target": spec.target,
+        "target_unit": spec.target_unit,
+        "positive_label": spec.positive_label,
+        "sensitive": ", ".join(spec.sensitive),
+        "source": spec.source,
+        "problem": None,
+    }
+    try:
+        dataset = load_dataset(name)
+    except DatasetFileError as error:
+        return {**row, "problem": str(error)}
+    rows, columns = dataset.frame.shape
+    return {**row, "rows": rows, "columns": columns, "features": len(dataset.features)}
+
+
 def dataset_table() -> pd.DataFrame:
     """Summarise every shipped dataset in one table (for the README and the CLI).
+
+    A dataset whose file is missing or corrupted keeps its row, without sizes, with the
+    reason in ``problem``: one broken file does not hide the others.
 
     Returns
     -------
     pandas.DataFrame
         One row per dataset with columns ``name``, ``origin`` (R package::item),
         ``task``, ``rows``, ``columns``, ``features`` (count), ``target``,
-        ``target_unit``, ``positive_label``, ``sensitive`` (comma-separated) and
-        ``source``.
+        ``target_unit``, ``positive_label``, ``sensitive`` (comma-separated),
+        ``source`` and ``problem`` (None, or why the dataset cannot be loaded: the
+        :class:`~greennb.errors.DatasetFileError` message naming the file and how to
+        restore it; ``rows``, ``columns`` and ``features`` are then missing).
     """
-    rows = []
-    for name in list_datasets():
-        dataset = load_dataset(name)
-        rows.append(
-            {
-                "name": name,
-                "origin": _REGISTRY[name].origin,
-                "task": dataset.task,
-                "rows": dataset.frame.shape[0],
-                "columns": dataset.frame.shape[1],
-                "features": len(dataset.features),
-                "target": dataset.target,
-                "target_unit": dataset.target_unit,
-                "positive_label": dataset.positive_label,
-                "sensitive": ", ".join(dataset.sensitive),
-                "source": dataset.source,
-            }
-        )
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_summary(name) for name in list_datasets()]).astype(
+        {"rows": "Int64", "columns": "Int64", "features": "Int64"}
+    )

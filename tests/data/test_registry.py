@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from greennb._validation import CHOICE_MSG
-from greennb.data import dataset_table, list_datasets, load_dataset
+from greennb.data import DATA_DIR_ENV, dataset_table, list_datasets, load_dataset
+from greennb.data._files import MISSING_FILE_MSG, REEXPORT_COMMAND
 from greennb.data._registry import EXCLUDED_ROWS_NOTE
 from greennb.errors import InvalidValueError
 
@@ -151,3 +152,20 @@ def test_covid_testing_finishes_the_demo_behind_greennb_demo():
     assert 0.5 < outcome.quality["accuracy"] <= 1.0
     assert outcome.sri.metric == "demographic_parity"
     assert outcome.train.phase == "train" and outcome.inference.phase == "inference"
+
+
+def test_dataset_table_keeps_the_healthy_datasets_and_names_a_broken_file(copy_data, monkeypatch):
+    folder = copy_data([name for name in NAMES if name != "monica"])
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    table = dataset_table().set_index("name")
+    assert list(table.index) == NAMES
+    assert table.loc["monica", "problem"] == MISSING_FILE_MSG.format(
+        name="monica",
+        path=folder / "monica.csv.gz",
+        file_name="monica.csv.gz",
+        command=REEXPORT_COMMAND,
+    )
+    assert pd.isna(table.loc["monica", "rows"]) and table.loc["monica", "target"] == "outcome"
+    healthy = table.drop(index="monica")
+    assert healthy["problem"].isna().all()
+    assert healthy["rows"].tolist() == [SHAPES[name][0] for name in healthy.index]
