@@ -14,7 +14,7 @@ import base64
 import html
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,7 +77,7 @@ def _png(figure: plt.Figure, path: Path) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _shared_note(table: pd.DataFrame, escape=str) -> str:
+def _shared_note(table: pd.DataFrame, escape: Callable[[str], str] = str) -> str:
     """Return :data:`SHARED_NOTE` for the models flagged machine shared, or "" when none is.
 
     ``escape`` is applied to each run's name (folder names are text from the store).
@@ -90,6 +90,7 @@ def _shared_note(table: pd.DataFrame, escape=str) -> str:
 
 
 def _skipped(table: pd.DataFrame) -> list[SkippedRun]:
+    """Return the runs the table left out (none for a table not made by collect_runs)."""
     return list(table.attrs.get(SKIPPED_RUNS, []))
 
 
