@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from greennb.energy._interval import EnergyInterval
-from greennb.energy._results import STATUS_UNAVAILABLE, worst_status
+from greennb.energy._results import STATUS_UNAVAILABLE, is_machine_shared, worst_status
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,11 @@ class EnergyTotal:
     interval : EnergyInterval or None
         ``energy_kwh`` with the sum of the phases' intervals (kWh); None when there is no
         total or a phase carries no interval.
+    attribution : str
+        Whose energy the total is: the phases' attribution when they agree; when any phase was
+        measured on a shared machine, that phase's ``"machine shared: not attributable ..."``
+        naming the shared phases, so that the total carries the flag (and a comparison of it
+        the shared-machine noise floor).
     """
 
     energy_kwh: float | None
@@ -57,10 +62,23 @@ class EnergyTotal:
     phases: list[str]
     missing: list[str]
     interval: EnergyInterval | None = None
+    attribution: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields as a JSON-ready dict (kWh, s)."""
         return dataclasses.asdict(self)
+
+
+def _total_attribution(results: list[Any]) -> str:
+    """Return the attribution of a total: the shared flag first, else the phases' own."""
+    attributions = [str(getattr(r, "attribution", "") or "") for r in results]
+    shared = [r.phase for r, a in zip(results, attributions, strict=True) if is_machine_shared(a)]
+    if shared:
+        first = next(a for a in attributions if is_machine_shared(a))
+        return (
+            f"{first} (shared during {len(shared)} of {len(results)} phases: {', '.join(shared)})"
+        )
+    return "; ".join(dict.fromkeys(a for a in attributions if a))
 
 
 def total_energy(results: Iterable[Any]) -> EnergyTotal:
@@ -87,6 +105,7 @@ def total_energy(results: Iterable[Any]) -> EnergyTotal:
         for other in intervals[1:]:
             interval = interval + other
     return EnergyTotal(
+        attribution=_total_attribution(results),
         energy_kwh=sum(r.energy_kwh for r in results) if complete else None,
         duration_s=sum(r.duration_s for r in results),
         status=worst_status([r.status for r in results]) if complete else STATUS_UNAVAILABLE,

@@ -70,6 +70,7 @@ def test_total_of_a_session_and_to_dict(fake_session):
         "status": "estimated",  # the fake tracker reports no hardware: sources unknown
         "phases": ["fit", "predict"],
         "missing": [],
+        "attribution": total.attribution,
         # no hardware: each phase gets the unknown method's range, -80 % to +200 %
         "interval": {
             "value": pytest.approx(3e-3),
@@ -77,3 +78,22 @@ def test_total_of_a_session_and_to_dict(fake_session):
             "high": pytest.approx(9e-3),
         },
     }
+
+
+def test_a_total_carries_the_shared_machine_flag_of_any_phase(energy_result):
+    import dataclasses
+
+    from greennb.energy import compare_energy, is_machine_shared
+
+    quiet = [energy_result(1e-3, 1.0, phase=p) for p in ("fit", "predict")]
+    assert not is_machine_shared(total_energy(quiet).attribution)
+    shared = dataclasses.replace(
+        quiet[1], attribution="machine shared: not attributable: others used 1.2 CPU-s"
+    )
+    total = total_energy([quiet[0], shared])
+    assert is_machine_shared(total.attribution)
+    assert total.attribution.endswith("(shared during 1 of 2 phases: predict)")
+    # so a comparison of totals applies the shared-machine floor: 1.3× is within 35 %
+    other = total_energy([energy_result(1.3e-3, 1.0, phase="a"), energy_result(1.3e-3, 1.0)])
+    assert compare_energy(other, total_energy(quiet)).verdict == "more"
+    assert compare_energy(other, total).verdict == "no measurable difference"

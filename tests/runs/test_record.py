@@ -74,6 +74,7 @@ def test_a_model_entry_totals_and_prices_its_phases(tmp_path, energy_result):
         "status": "estimated",
         "phases": ["train", "inference"],
         "missing": [],
+        "attribution": entry["energy_total"]["attribution"],  # the phases' own (fakes: "")
         # phases built without a method get the unknown method's range, -80 % to +200 %
         "interval": {
             "value": pytest.approx(1.5e-3),
