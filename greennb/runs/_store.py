@@ -67,6 +67,8 @@ from greennb.runs._schema import METRICS_FILE, read_metrics
 #: name avoids papermill's failures on notebooks without a kernelspec (papermill #251, #761).
 DEFAULT_KERNEL = "python3"
 PARAMS_FILE = "params.json"
+#: The kernel's own log on stderr: critical messages only (see :func:`_engine_options`).
+KERNEL_LOG_LEVEL = "--IPKernelApp.log_level=CRITICAL"
 ERROR_FILE = "error.txt"
 
 # Error-message templates, kept here so that tests can match them.
@@ -128,8 +130,14 @@ def _engine_options(work: Path, ipc_dir: str | None) -> dict[str, Any]:
     two threads would race on; nbclient's ``resources['metadata']['path']`` sets the kernel's
     working folder alone (papermill #316). On POSIX the kernel talks over IPC sockets in a
     private folder instead of TCP ports that concurrent kernels can collide on (papermill #511).
+    The kernel's own log (not the notebook's output, which papermill records) is limited to
+    critical messages: a kernel stopped by Ctrl-C or SIGTERM otherwise prints a traceback
+    of the reply it could no longer send above greennb's one-line message.
     """
-    options: dict[str, Any] = {"resources": {"metadata": {"path": str(work)}}}
+    options: dict[str, Any] = {
+        "resources": {"metadata": {"path": str(work)}},
+        "extra_arguments": [KERNEL_LOG_LEVEL],
+    }
     if ipc_dir is not None:
         from traitlets.config import Config
 
