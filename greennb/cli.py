@@ -203,6 +203,8 @@ def _print_energy(result: EnergyResult) -> None:
 def _print_demo(outcome: DemoOutcome) -> None:
     data, sri, total = outcome.dataset, outcome.sri, outcome.total
     print(f"greennb demo — {data.name} ({data.task}), model {outcome.model!r}")
+    for note in data.notes:  # e.g. rows the dataset's definition leaves out, and why
+        print(f"  note: {note}")
     for name, value in outcome.quality.items():
         label, unit = ("accuracy", "") if name == "accuracy" else (name.upper(), data.target_unit)
         print(f"  {label} on the test split: {value:.4g}{' ' + unit if unit else ''}")
