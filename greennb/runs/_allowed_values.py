@@ -43,6 +43,7 @@ from greennb.runs._parameter_rules import (
     OneOf,
     PricingValue,
     Rule,
+    StatedHardware,
 )
 
 #: Seeds go to NumPy and scikit-learn, which take integers in [0, 2**32 - 1].
@@ -70,6 +71,7 @@ COMMON_RULES: Mapping[str, Rule] = MappingProxyType(
         "energy_repeats": Integer(minimum=1),
         "inference_repeats": Integer(minimum=1),
         "bar": Number(0.0, 1.0, low_open=True),
+        "hardware": StatedHardware(),
     }
 )
 """Rules of the parameters every notebook that has them shares, by name."""

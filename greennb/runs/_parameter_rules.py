@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from greennb._validation import integer, is_real, one_of, real
 from greennb.data import list_datasets, load_dataset
-from greennb.energy import Pricing
+from greennb.energy import Pricing, parse_stated_hardware
 from greennb.errors import InvalidTypeError, InvalidValueError
 from greennb.models import DEVICE_CHOICES, list_models, select_device
 
@@ -349,3 +349,17 @@ class ItemOf(Rule):
 
     def describe(self, rules):  # noqa: D102
         return f"one of the items of {self.other}"
+
+
+@dataclass(frozen=True)
+class StatedHardware(Rule):
+    """The hardware a notebook states: empty, or ``key=value`` pairs separated by ``;``."""
+
+    def check(self, value, *, name, values):  # noqa: D102
+        parse_stated_hardware(value)
+
+    def describe(self, rules):  # noqa: D102
+        return (
+            "empty (CodeCarbon detects the hardware), or 'key=value' pairs separated by ';' "
+            "among cpu_power_w, ram_power_w (W), gpu_count, gpu_model and source (required)"
+        )

@@ -98,8 +98,16 @@ def _interval(interval: Any, value: Any, where: str) -> None:
         _fail(f"{where} interval value {bounds[1]} is not its figure {value}")
 
 
+def _number_or_null(value: Any, where: str) -> None:
+    """Refuse a figure that is neither null nor a finite number (text such as ``"abc"``)."""
+    if value is not None and not (is_real(value) and math.isfinite(value)):
+        _fail(f"{where} is {value!r}, not a finite number or null")
+
+
 def _check_phase(phase: str, result: Any) -> None:
     _status(result.get("status") if isinstance(result, Mapping) else None, f"phase {phase!r}")
+    for key in ("energy_kwh", "duration_s", *(f"{part}_energy_kwh" for part in COMPONENTS)):
+        _number_or_null(result.get(key), f"phase {phase!r} {key}")
     for part in COMPONENTS:
         energy = result.get(f"{part}_energy_kwh")
         if energy is not None and not result.get(f"{part}_method"):
@@ -116,6 +124,8 @@ def _check_energy(model: Mapping[str, Any], name: str) -> None:
     if absent:
         _fail(f"model {name!r}: energy_total lacks {absent}")
     _status(total["status"], f"model {name!r} energy_total")
+    for key in ("energy_kwh", "duration_s"):
+        _number_or_null(total[key], f"model {name!r} energy_total {key}")
     if total["missing"] and total["energy_kwh"] is not None:
         _fail(f"model {name!r}: energy_total sums part of the phases (missing {total['missing']})")
     if total["energy_kwh"] is None and total["status"] != STATUS_UNAVAILABLE:
@@ -124,6 +134,8 @@ def _check_energy(model: Mapping[str, Any], name: str) -> None:
     absent = [key for key in CARBON_KEYS if key not in carbon]
     if absent:
         _fail(f"model {name!r}: carbon lacks {absent}")
+    for key in ("pue", "renewable_share", "total_kwh", "emissions_g"):
+        _number_or_null(carbon[key], f"model {name!r} carbon {key}")
     if total["energy_kwh"] is None and carbon["emissions_g"] is not None:
         _fail(f"model {name!r}: emissions are priced on an unavailable energy total")
     if total["interval"] is not None:
@@ -138,7 +150,9 @@ def _check_fairness(model: Mapping[str, Any], name: str) -> None:
         r, a, b = sri.get("value"), sri.get("fairness_score"), sri.get("bar")
         if r is None:
             continue
-        if not (is_real(a) and is_real(b)) or not math.isclose(r, a / b, rel_tol=1e-9):
+        if not (is_real(r) and is_real(a) and is_real(b)) or not math.isclose(
+            r, a / b, rel_tol=1e-9
+        ):
             _fail(f"model {name!r} fairness {label!r}: R={r} is not A/B={a}/{b}")
 
 

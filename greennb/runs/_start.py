@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from greennb.energy import configure
+from greennb.energy import configure, parse_stated_hardware
 from greennb.errors import InvalidValueError
+from greennb.runs._allowed_values import check_parameter_values
 from greennb.runs._catalogue import notebook_path
 from greennb.runs._parameters import _specs
 from greennb.runs._record import RunRecord
@@ -40,7 +41,9 @@ def start_run(
         case has them, price the energy).
     configure_energy : bool, default True
         Also call :func:`greennb.energy.configure` with the record's country and run folder,
-        so CodeCarbon's CSV lands beside ``metrics.json``.
+        so CodeCarbon's CSV lands beside ``metrics.json``, and with the hardware the
+        notebook's ``hardware`` parameter states (:func:`greennb.energy.parse_stated_hardware`,
+        e.g. ``"cpu_power_w=150; source=Intel ARK"``), recorded in every energy figure.
 
     Returns
     -------
@@ -50,13 +53,17 @@ def start_run(
     Raises
     ------
     greennb.errors.InvalidValueError
-        For an unknown case, or a namespace that lacks one of the case's parameters.
+        For an unknown case, a namespace that lacks one of the case's parameters, or a value
+        the case does not allow (:func:`~greennb.runs.check_parameter_values`: the message
+        names the value and the valid choices), before anything is created.
     """
     names = list(_specs(case))
     missing = [name for name in names if name not in namespace]
     if missing:
         raise InvalidValueError(MISSING_PARAMETERS_MSG.format(case=case, missing=missing))
     parameters = {name: namespace[name] for name in names}
+    check_parameter_values(case, parameters)
+    stated = parse_stated_hardware(parameters.get("hardware") or "")
     record = RunRecord(
         case,
         parameters=parameters,
@@ -67,5 +74,5 @@ def start_run(
         renewable_share=parameters.get("renewable_share"),
     )
     if configure_energy:
-        configure(country=record.pricing.country, output_dir=record.run_dir)
+        configure(country=record.pricing.country, output_dir=record.run_dir, **stated)
     return record

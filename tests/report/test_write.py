@@ -11,9 +11,9 @@ import pytest
 
 from greennb import report
 from greennb.errors import InvalidValueError, SkippedRunWarning
-from greennb.report._collect import NOT_A_NUMBER_MSG
 from greennb.report._markdown import SHARED_MARK
 from greennb.report._write import NO_RUNS_MSG, REPORT_OUTSIDE_MSG, SHARED_NOTE, SKIPPED_HEADING
+from greennb.runs._schema import SCHEMA_MSG
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -110,7 +110,9 @@ def test_skipped_runs_are_listed_with_the_reason(fake_store, edited_copy, tmp_pa
     edited_copy("finance/20250104T000000_000000Z-badpue", bad)
     with pytest.warns(SkippedRunWarning, match="badpue"):
         out = report.write_report(fake_store[0], tmp_path / "out")
-    reason = NOT_A_NUMBER_MSG.format(model="mlp", column="pue", value="<b>abc</b>")
+    reason = SCHEMA_MSG.format(
+        problem="model 'mlp' carbon pue is '<b>abc</b>', not a finite number or null"
+    )
     markdown = (out / "report.md").read_text()
     heading = f"## {SKIPPED_HEADING}\n\n"
     assert markdown.endswith(

@@ -174,6 +174,19 @@ CORRUPTIONS = {
         _set((*FAIRNESS, "fairness_score"), None),
         "fairness 'demographic_parity': R=",
     ),
+    "R as text": (_set((*FAIRNESS, "value"), "abc"), "fairness 'demographic_parity': R=abc"),
+    "a phase's energy as text": (
+        _set((*TRAIN, "energy_kwh"), "2"),
+        "phase 'train' energy_kwh is '2', not a finite number or null",
+    ),
+    "a total's duration as text": (
+        _set(("models", 0, "energy_total", "duration_s"), "1 s"),
+        "model 'm' energy_total duration_s is '1 s', not a finite number",
+    ),
+    "PUE as text": (
+        _set(("models", 0, "carbon", "pue"), "abc"),
+        "model 'm' carbon pue is 'abc', not a finite number or null",
+    ),
     "NaN": (_set(("duration_s",), math.nan), "it is not plain JSON (NaN and infinity"),
     "infinity": (_set(("models", 0, "extra", "x"), math.inf), "it is not plain JSON"),
     "not JSON at all": (_set(("parameters", "x"), object()), "it is not plain JSON"),
