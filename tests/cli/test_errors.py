@@ -156,7 +156,8 @@ def test_report_names_a_skipped_run_in_one_line_and_reports_the_rest(store, caps
     line = _one_line(captured.err)
     assert line == (
         "greennb: warning: report: skipped run finance/20250102T000000_000000Z-badpue: "
-        "model 'mlp': pue is 'abc', not a number"
+        "metrics.json is not a valid greennb run record: model 'mlp' carbon pue is 'abc', "
+        "not a finite number or null"
     )
     assert "report of 1 models written to" in captured.out and "1 runs skipped" in captured.out
     assert "badpue" in (store / "report" / "report.md").read_text()
