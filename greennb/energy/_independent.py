@@ -24,6 +24,17 @@ watts per vCPU in CCF's table (:data:`CCF_MICROARCHITECTURES`, 1.69–8.58 W, fr
 results), and for memory from the lowest to the highest published W/GB (0.3725–0.4083). They
 add the CPU and memory bounds (the conservative choice of :class:`EnergyInterval`).
 
+Why CCF's coefficients and not Boavizta's. Issue 8 asked to weigh Boavizta's reference data and
+CPU consumption profiles (``boaviztapi`` on PyPI: ``data/consumption_profile/cpu/
+cpu_profile.csv`` and ``data/crowdsourcing/cpu_specs.csv``). Measured on 2026-12-01:
+``boaviztapi`` 2.5.0 is the Boavizta web API itself, and ``pip install`` brings 22 packages
+(FastAPI pinned to 0.137, uvicorn, aiohttp, mangum, rapidfuzz, ...) and pins numpy >= 2.4.1 and
+scipy >= 1.17, all to read two CSV tables. Its per-model profiles need the CPU model CodeCarbon
+could not read in the first place ("Intel(R) Xeon(R) Processor" on the VMs this was developed
+on), so it would not help where a second estimate is most needed. CCF's coefficients are a
+dozen published numbers with a documented provenance, copied here with their source; a user
+who knows better states the hardware (:func:`greennb.energy.configure`).
+
 Sources: CCF methodology, "Compute" and "Memory" sections and Appendix II
 (https://www.cloudcarbonfootprint.org/docs/methodology/); the coefficients in
 ``packages/core/src/compute/ComputeProcessorTypes.ts`` and ``AWS_CLOUD_CONSTANTS``
