@@ -26,6 +26,10 @@ It prints, in one run, with the machine load (``os.getloadavg``) before and afte
 4. **every lever through ``evaluate_variant``** (``--parts variants``): the teacher, int8,
    80 % of the weights pruned, half of the hidden units pruned, the distilled student and
    bfloat16 autocast, each with throughput, energy per 1,000 predictions, accuracy and SRI.
+5. **what ``precision="auto"`` keeps** (``--parts auto``): for each case and width, the
+   precision :func:`greennb.efficiency.choose_precision` keeps on this machine, every
+   supported precision's throughput over float32 as it measured them, and how long the
+   choice took (s).
 
 CodeCarbon's CSV files go to a temporary folder. Energy on a machine without RAPL is
 *estimated* (CodeCarbon's CPU-load x TDP model); the report says so per figure.
@@ -149,6 +153,32 @@ def part_int8(args) -> list[dict]:
                     }
                 )
             print_rows(rows[-len(variants) :])
+    return rows
+
+
+def part_auto(args) -> list[dict]:
+    """What ``precision="auto"`` keeps on this machine, how long the choice takes, and why."""
+    rows = []
+    for case in CASES:
+        for widths in WIDTHS:
+            data, split, model = train(case, widths)
+            started = time.perf_counter()
+            choice = efficiency.choose_precision(model, split.X_test)
+            seconds = time.perf_counter() - started
+            ratios = {
+                name: statistics.median(samples) / statistics.median(choice.throughputs["float32"])
+                for name, samples in choice.throughputs.items()
+            }
+            rows.append(
+                {
+                    "case": case,
+                    "hidden_layer_sizes": str(widths),
+                    "chosen": choice.chosen,
+                    **{f"{name}_vs_float32": ratio for name, ratio in ratios.items()},
+                    "choice_s": seconds,
+                }
+            )
+            print_rows(rows[-1:])
     return rows
 
 
@@ -280,7 +310,9 @@ def print_rows(rows: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", nargs="+", default=["int8", "distill", "forecast", "variants"])
+    parser.add_argument(
+        "--parts", nargs="+", default=["auto", "int8", "distill", "forecast", "variants"]
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--batch-size", type=int, default=1024, help="rows per predicted batch")
     parser.add_argument("--repeats", type=int, default=7, help="interleaved timing repeats")
@@ -294,6 +326,7 @@ def main() -> None:
     results = {"machine": machine(), "settings": vars(args)}
     print(json.dumps(results["machine"]))
     parts = {
+        "auto": part_auto,
         "int8": part_int8,
         "distill": part_distillation,
         "forecast": part_forecast,
