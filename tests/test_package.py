@@ -19,13 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "greennb"
 
 #: The data flow: a module may import its own subpackage and those of a lower rank only.
-#: energy and fairness share a rank and must not import each other.
+#: energy, fairness and privacy share a rank and must not import each other.
 FLOW = {
     "data": 1,
     "models": 2,
     "efficiency": 3,
     "energy": 4,
     "fairness": 4,
+    "privacy": 4,
     "evaluation": 5,
     "runs": 6,
     "plots": 7,
