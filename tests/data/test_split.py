@@ -1,4 +1,4 @@
-"""split_dataset: stratified, chronological and random splits, their fallbacks and refusals."""
+"""split_dataset: stratified, grouped, chronological and random splits, fallbacks, refusals."""
 
 from __future__ import annotations
 
@@ -8,13 +8,18 @@ import warnings
 import pandas as pd
 import pytest
 
-from greennb._validation import INTERVAL_MSG, NOT_A_NUMBER_MSG
+from greennb._validation import INTERVAL_MSG, MISSING_COLUMN_MSG, NOT_A_NUMBER_MSG
 from greennb.data import TASKS, Split, load_dataset, split_dataset
 from greennb.data._checks import CONSTANT_SENSITIVE_MSG, NO_ROWS_MSG
 from greennb.data._dataset import NOT_A_DATASET_MSG
 from greennb.data._split import (
     EMPTIED_DATASET_HOW,
     EMPTY_SPLIT_MSG,
+    GROUPED_SHARE_MSG,
+    GROUPS_FORECAST_MSG,
+    GROUPS_MISSING_MSG,
+    GROUPS_TOO_FEW_MSG,
+    GROUPS_TYPE_MSG,
     STRATA_FALLBACK_MSG,
     STRATA_MERGED_MSG,
 )
@@ -199,3 +204,97 @@ def test_a_dataset_emptied_after_it_was_built_is_refused_as_such(tiny, task):
         what="Dataset 'tiny'", where="", how=EMPTIED_DATASET_HOW
     )
     assert "single value" not in str(info.value) and "test_size" not in str(info.value)
+
+
+@pytest.fixture(scope="module")
+def covid():
+    return load_dataset("covid_testing")
+
+
+@pytest.mark.parametrize("test_size", [0.25, 0.2])
+def test_grouped_split_keeps_every_subject_on_one_side(covid, test_size):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the share is close to test_size: no warning
+        split = split_dataset(covid, test_size=test_size, random_state=0, groups="subject_id")
+    assert not set(split.train["subject_id"]) & set(split.test["subject_id"])
+    assert (covid.frame["subject_id"].value_counts() > 1).sum() == 1646  # the reason for groups
+    assert len(split.train) + len(split.test) == len(covid.frame) == 15223
+    assert len(split.test) / len(covid.frame) == pytest.approx(test_size, abs=0.03)
+    assert split.method == "grouped by subject_id, stratified by the target"
+    positive_train = (split.y_train == "positive").mean()
+    assert (split.y_test == "positive").mean() == pytest.approx(positive_train, abs=0.005)
+
+
+def test_grouped_split_is_reproducible_and_seed_dependent(covid):
+    first = split_dataset(covid, random_state=1, groups="subject_id")
+    again = split_dataset(covid, random_state=1, groups="subject_id")
+    other = split_dataset(covid, random_state=2, groups="subject_id")
+    assert first.test.index.equals(again.test.index)
+    assert not first.test.index.equals(other.test.index)
+
+
+def test_grouped_split_of_a_regression_keeps_groups_whole(tiny):
+    frame = tiny().frame.assign(person=[0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+    dataset = tiny(task="regression", frame=frame.assign(y=frame["x"] * 2.0))
+    split = split_dataset(dataset, test_size=0.5, random_state=0, groups="person")
+    assert not set(split.train["person"]) & set(split.test["person"])
+    assert len(split.test) == 6 and split.method == "grouped by person"
+
+
+def test_grouped_share_far_from_test_size_warns(covid):
+    with pytest.warns(GreennbWarning) as record:
+        split = split_dataset(covid, test_size=0.3, groups="subject_id")
+    share = len(split.test) / len(covid.frame)
+    assert share == pytest.approx(1 / 3, abs=0.01)
+    assert [str(item.message) for item in record] == [
+        GROUPED_SHARE_MSG.format(
+            name="covid_testing", share=share, test_size=0.3, column="subject_id", n_splits=3
+        )
+    ]
+
+
+def test_default_groups_none_is_the_row_split(covid):
+    with pytest.warns(GreennbWarning, match="merged"):  # two one-row strata, as before
+        plain = split_dataset(covid, random_state=0)
+    with pytest.warns(GreennbWarning, match="merged"):
+        explicit = split_dataset(covid, random_state=0, groups=None)
+    assert explicit.test.index.equals(plain.test.index)
+    assert plain.method == "stratified by result, gender, payor_group"
+
+
+def test_unknown_group_column_names_it_and_the_columns(covid):
+    with pytest.raises(InvalidValueError) as info:
+        split_dataset(covid, groups="patient_id")
+    assert str(info.value) == MISSING_COLUMN_MSG.format(
+        role="Group", column="patient_id", available=", ".join(covid.frame.columns)
+    )
+    assert "subject_id" in str(info.value)
+
+
+def test_group_column_of_the_wrong_type_is_refused(covid):
+    with pytest.raises(InvalidTypeError) as info:
+        split_dataset(covid, groups=["subject_id"])
+    assert str(info.value) == GROUPS_TYPE_MSG.format(value=["subject_id"], type="list")
+
+
+def test_grouped_split_of_a_forecast_is_refused(tiny):
+    with pytest.raises(InvalidValueError) as info:
+        split_dataset(tiny(task="forecast"), groups="group")
+    assert str(info.value) == GROUPS_FORECAST_MSG.format(column="group", name="tiny")
+
+
+def test_group_column_with_missing_values_is_refused(tiny):
+    frame = tiny().frame.assign(person=[1.0, None] * 6)
+    with pytest.raises(InvalidValueError) as info:
+        split_dataset(tiny(frame=frame), groups="person")
+    assert str(info.value) == GROUPS_MISSING_MSG.format(column="person", name="tiny", count=6)
+
+
+@pytest.mark.parametrize(("test_size", "n_splits", "n_groups"), [(0.8, 1, 12), (0.25, 4, 3)])
+def test_too_few_groups_or_folds_is_refused(tiny, test_size, n_splits, n_groups):
+    frame = tiny().frame.assign(person=list(range(n_groups)) * (12 // n_groups))
+    with pytest.raises(InvalidValueError) as info:
+        split_dataset(tiny(frame=frame), test_size=test_size, groups="person")
+    assert str(info.value) == GROUPS_TOO_FEW_MSG.format(
+        test_size=test_size, n_splits=n_splits, column="person", n_groups=n_groups
+    )
