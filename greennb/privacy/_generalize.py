@@ -18,13 +18,13 @@ of a second.
 Examples
 --------
 >>> import pandas as pd
->>> frame = pd.DataFrame({"age": [31, 33, 38, 52, 55, 57], "sex": ["f", "m", "f", "m", "f", "m"]})
+>>> frame = pd.DataFrame({"age": [31, 33, 38, 52, 55, 57], "sex": ["f", "f", "f", "m", "m", "m"]})
 >>> ages = Hierarchy.bands("age", [10, 20])
 >>> ages.apply(frame["age"], 1).tolist()
 ['[30, 40)', '[30, 40)', '[30, 40)', '[50, 60)', '[50, 60)', '[50, 60)']
 >>> table = anonymize(frame, [ages, Hierarchy.from_mapping("sex", [])], k=3)
 >>> table.levels, table.report.k, table.suppressed_rows
-({'age': 1, 'sex': 1}, 3, 0)
+({'age': 1, 'sex': 0}, 3, 0)
 """
 
 from __future__ import annotations
