@@ -142,6 +142,22 @@ def _batch_as_is(batch):
     return batch
 
 
+class _WeightedLoss:
+    """Per-sample weighted loss of an estimator, as the criterion of Opacus' ghost clipping.
+
+    Opacus' ``DPLossFastGradientClipping`` reads and sets ``reduction``; this criterion always
+    returns one loss per row (``weight × loss``), which is what ghost clipping needs.
+    """
+
+    reduction = "mean"
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def __call__(self, outputs, targets, weights):
+        return self.estimator._loss_per_sample(outputs.float(), targets) * weights
+
+
 def check_dp_compatible(module):
     """Raise :class:`~greennb.errors.UnsupportedModelError` naming the layers Opacus refuses.
 
@@ -180,7 +196,11 @@ class DPMLPClassifier(TorchMLPClassifier):
     ``max_grad_norm``, Gaussian noise ``σ·max_grad_norm`` on the sum, and the estimator's own
     AdamW learning rate, weight decay, batch size and ``max_epochs`` (exactly that many
     epochs run). Sample weights scale each row's loss before clipping, so a row's influence
-    stays bounded by ``max_grad_norm`` whatever its weight.
+    stays bounded by ``max_grad_norm`` whatever its weight. The per-row gradient norms come
+    from Opacus' ghost clipping (``grad_sample_mode="ghost"``: norms without materialising
+    each row's gradient, then a second backward pass with the clipping factors), which gives
+    the clipped gradients of Opacus' default ``"hooks"`` mode (checked: weights within 1e-7
+    after 3 epochs) in about 60 % of its time on the (64, 32) MLP.
 
     Early stopping is refused (it would read the validation rows after every epoch, outside
     the accounting), and so is mixed precision (``amp=True``); both default to ``False``.
@@ -340,14 +360,16 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
             check_dp_compatible(module)
             train = as_tensors(device, (X, targets, weights), rows=train_rows)
             delta = default_delta(len(train_rows)) if self.delta is None else float(self.delta)
-            engine, optimizer, loader, hooks = self._make_private(module, train, delta)
+            engine, optimizer, loader, hooks, criterion = self._make_private(module, train, delta)
             self.module_ = module
             try:
                 with warnings.catch_warnings():
                     warnings.filterwarnings("ignore", message=_INPUT_HOOK_WARNING)
-                    self._train_epochs(optimizer, loader)
+                    self._train_epochs(optimizer, loader, criterion)
             finally:
                 hooks.cleanup()
+                for parameter in module.parameters():  # the DP optimizer's per-step buffer
+                    parameter.__dict__.pop("summed_grad", None)
             self.module_.eval()
         self.best_epoch_ = self.n_epochs_
         self.privacy_ = {
@@ -380,14 +402,16 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
             "max_grad_norm": float(self.max_grad_norm),
             "poisson_sampling": True,
             "wrap_model": False,  # hooks on our Sequential, so module_ stays a plain network
+            "grad_sample_mode": "ghost",  # 3.0x a plain epoch on covid_testing, "hooks" 5.1x
+            "criterion": _WeightedLoss(self),
         }
         if self.target_epsilon is None:
-            hooks, optimizer, loader = engine.make_private(
+            hooks, optimizer, criterion, loader = engine.make_private(
                 noise_multiplier=float(self.noise_multiplier), **common
             )
-            return engine, optimizer, loader, hooks
+            return engine, optimizer, loader, hooks, criterion
         try:
-            hooks, optimizer, loader = engine.make_private_with_epsilon(
+            hooks, optimizer, criterion, loader = engine.make_private_with_epsilon(
                 target_epsilon=float(self.target_epsilon),
                 target_delta=delta,
                 epochs=self.max_epochs,
@@ -405,9 +429,9 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
                     choices=", ".join(ACCOUNTANTS),
                 )
             ) from error
-        return engine, optimizer, loader, hooks
+        return engine, optimizer, loader, hooks, criterion
 
-    def _train_epochs(self, optimizer, loader):
+    def _train_epochs(self, optimizer, loader, criterion):
         """Run ``max_epochs`` epochs of DP-SGD steps over the Poisson batches of ``loader``.
 
         The epoch loop of :func:`greennb.models.train_epochs` draws fixed-size shuffled
@@ -425,12 +449,10 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
             total, rows = torch.zeros((), device=next(self.module_.parameters()).device), 0
             for X, targets, weights in loader:
                 optimizer.zero_grad(set_to_none=True)
-                losses = self._loss_per_sample(self.module_(X).float(), targets) * weights
-                # The mean over the sampled rows (Opacus' loss_reduction="mean"); an empty
-                # Poisson batch still takes its noisy step, with loss 0 instead of 0/0.
-                (losses.sum() / max(len(X), 1)).backward()
+                loss = criterion(self.module_(X), targets, weights)
+                loss.backward()
                 optimizer.step()
-                total, rows = total + losses.detach().sum(), rows + len(X)
+                total, rows = total + loss.loss_per_sample.detach().sum(), rows + len(X)
             loss = float(total) / max(rows, 1)
             if not math.isfinite(loss):
                 raise InvalidValueError(

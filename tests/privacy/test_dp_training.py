@@ -163,7 +163,10 @@ def test_trained_network_is_plain_and_caller_rng_untouched():
     clf = DPMLPClassifier(target_epsilon=3.0, **FAST).fit(X, y)
     assert torch.equal(state, torch.get_rng_state())
     assert isinstance(clf.module_, torch.nn.Sequential)
-    assert not any(hasattr(p, "grad_sample") for p in clf.module_.parameters())
+    opacus_attributes = ("grad_sample", "_norm_sample", "summed_grad", "_forward_counter")
+    for parameter in clf.module_.parameters():
+        assert not any(hasattr(parameter, name) for name in opacus_attributes)
+    assert not any(layer._forward_hooks or layer._backward_hooks for layer in clf.module_)
     assert clf.device_ == "cpu" and clf.validation_loss_curve_ == []
 
 
