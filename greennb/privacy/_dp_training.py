@@ -384,7 +384,15 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
         }
 
     def _make_private(self, module, train, delta):
-        """Wrap network, optimizer and data with Opacus: (engine, optimizer, loader, hooks)."""
+        """Wrap network, optimizer and data with Opacus.
+
+        Returns
+        -------
+        tuple
+            ``(engine, optimizer, loader, hooks, criterion)``: the ``PrivacyEngine`` (its
+            accountant), the DP optimizer, the Poisson data loader, the per-sample hooks on
+            ``module`` (to clean up) and the ghost-clipping loss.
+        """
         from opacus import PrivacyEngine
         from torch.utils.data import DataLoader
 
@@ -395,41 +403,52 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
         optimizer = make_optimizer(
             module.parameters(), learning_rate=self.learning_rate, weight_decay=self.weight_decay
         )
-        common = {
-            "module": module,
-            "optimizer": optimizer,
-            "data_loader": data,
-            "max_grad_norm": float(self.max_grad_norm),
-            "poisson_sampling": True,
-            "wrap_model": False,  # hooks on our Sequential, so module_ stays a plain network
-            "grad_sample_mode": "ghost",  # 3.0x a plain epoch on covid_testing, "hooks" 5.1x
-            "criterion": _WeightedLoss(self),
-        }
+        hooks, optimizer, criterion, loader = engine.make_private(
+            module=module,
+            optimizer=optimizer,
+            data_loader=data,
+            noise_multiplier=self._noise_multiplier(len(data), delta),
+            max_grad_norm=float(self.max_grad_norm),
+            poisson_sampling=True,
+            wrap_model=False,  # hooks on our Sequential, so module_ stays a plain network
+            grad_sample_mode="ghost",  # 3.0x a plain epoch on covid_testing, "hooks" 5.1x
+            criterion=_WeightedLoss(self),
+        )
+        return engine, optimizer, loader, hooks, criterion
+
+    def _noise_multiplier(self, steps_per_epoch, delta):
+        """σ: the one given, or the one Opacus finds for ``target_epsilon`` over ``max_epochs``.
+
+        The search of ``PrivacyEngine.make_private_with_epsilon`` (Opacus'
+        ``get_noise_multiplier`` with this accountant), called here so that its failure gets
+        a message naming the target and what to change, and given the exact number of steps
+        (``make_private_with_epsilon`` passes ``int(epochs / sample_rate)``, which floating
+        point can round one step short).
+        """
         if self.target_epsilon is None:
-            hooks, optimizer, criterion, loader = engine.make_private(
-                noise_multiplier=float(self.noise_multiplier), **common
-            )
-            return engine, optimizer, loader, hooks, criterion
+            return float(self.noise_multiplier)
+        from opacus.accountants.utils import get_noise_multiplier
+
         try:
-            hooks, optimizer, criterion, loader = engine.make_private_with_epsilon(
+            return get_noise_multiplier(
                 target_epsilon=float(self.target_epsilon),
                 target_delta=delta,
-                epochs=self.max_epochs,
-                **common,
+                sample_rate=1 / steps_per_epoch,
+                steps=self.max_epochs * steps_per_epoch,
+                accountant=self.accountant,
             )
-        except ValueError as error:  # get_noise_multiplier: sigma above its 1e6 ceiling, ...
+        except ValueError as error:  # "The privacy budget is too low." (σ above 1e6), ...
             raise InvalidValueError(
                 UNREACHABLE_EPSILON_ERROR.format(
                     epsilon=self.target_epsilon,
                     accountant=self.accountant,
                     delta=delta,
-                    sample_rate=1 / len(data),
+                    sample_rate=1 / steps_per_epoch,
                     epochs=self.max_epochs,
                     reason=error,
                     choices=", ".join(ACCOUNTANTS),
                 )
             ) from error
-        return engine, optimizer, loader, hooks, criterion
 
     def _train_epochs(self, optimizer, loader, criterion):
         """Run ``max_epochs`` epochs of DP-SGD steps over the Poisson batches of ``loader``.
@@ -442,7 +461,8 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
 
         callbacks = list(self.callbacks or [])
         self.loss_curve_, self.validation_loss_curve_ = [], []
-        for epoch in _epochs(self.max_epochs, self.verbose):
+        epochs = _epochs(self.max_epochs, self.verbose)
+        for epoch in epochs:
             for callback in callbacks:
                 callback.on_epoch_begin(self, epoch)
             self.module_.train()
@@ -462,6 +482,8 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
             self.n_epochs_ = epoch
             for callback in callbacks:
                 callback.on_epoch_end(self, epoch, {"train_loss": loss})
+        if self.verbose:
+            epochs.close()
 
     def _spent_epsilon(self, engine, noise_multiplier, delta):
         """ε spent for ``delta``, from the accountant; infinite without noise."""
