@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 import greennb as gnb
-from greennb.privacy._generalize import Hierarchy, anonymize
+from greennb.privacy import Hierarchy, anonymize
 
 QUASI_IDENTIFIERS = ("age", "gender", "pan_day", "clinic_name", "patient_class")
 

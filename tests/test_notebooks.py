@@ -88,6 +88,46 @@ def _rows(value):
             yield from _rows(item)
 
 
+def _raw_identifier_hits(run_dir: Path, source: Path) -> dict[str, list[str]]:
+    """Raw fake names and subject ids of covid_testing found in any file of a run folder.
+
+    Names: every distinct first and last name of 5 letters or more, as a whole word
+    (case-insensitive), in every file, text or binary. Some fake names are English words ("small",
+    "three"); a word that the notebook's own source uses is not a leak and is left out. Ids: a
+    number is too often a count that happens to equal an id, so an id (3 digits or more, not part
+    of a word such as "SHA-256", of a decimal or of a number with thousands separators) is searched where a leaked table would put it,
+    within 200 characters after the word ``subject_id`` (HTML tags left out). In an executed
+    notebook only the outputs are the run's: its code is the repository's notebook.
+    """
+    import greennb as gnb
+
+    frame = gnb.load_dataset("covid_testing").frame
+    prose = set(re.findall(r"[a-z]+", source.read_text(encoding="utf-8").lower()))
+    names = {
+        str(n).lower()
+        for column in ("fake_first_name", "fake_last_name")
+        for n in frame[column].dropna().unique()
+        if len(str(n)) >= 5
+    } - prose
+    ids = {str(i) for i in frame["subject_id"].unique()}
+    hits = {}
+    for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
+        if path.suffix == ".ipynb":  # its code is the repository's; what it printed is the run's
+            text = _output_text(path).lower()
+        else:
+            text = path.read_bytes().decode("utf-8", errors="ignore").lower()
+        found = sorted(set(re.findall(r"[a-z]+", text)) & names)
+        untagged = re.sub(r"<[^>]+>", " ", text)  # an HTML table puts tags between the cells
+        near = re.findall(r"subject_id.{0,200}", untagged, flags=re.DOTALL)
+        numbers = (re.findall(r"(?<![\w.,-])\d{3,}(?![\w.,])", chunk) for chunk in near)
+        leaked = {n for found_numbers in numbers for n in found_numbers} & ids
+        if leaked:
+            found.append(f"{len(leaked)} subject ids after 'subject_id'")
+        if found:
+            hits[path.name] = found[:5]  # a few, to say which without listing them all
+    return hits
+
+
 def _check_verdicts(sections: dict) -> None:
     """Energy verdicts are compare_energy's words; no break-even without a measurable saving."""
     for row in _rows(sections):
@@ -151,6 +191,8 @@ def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
     for model in metrics["models"]:
         _check_model(model, cpu_only)
     _check_verdicts(metrics["sections"])
+    if case == "privacy":  # raw names and ids must never reach any output of the run
+        assert _raw_identifier_hits(result.path, notebook_path(case)) == {}
     assert metrics["figures"], f"{case} saves no figure through its RunRecord"
     for figure in metrics["figures"]:
         assert (result.path / figure).read_bytes().startswith(PNG_MAGIC), figure
@@ -161,3 +203,20 @@ def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
     if cpu_only:  # nothing can be measured here: no output may call a figure "measured"
         (executed,) = result.path.glob("*.ipynb")
         assert measured_claims(_output_text(executed)) == []
+
+
+def test_the_identifier_scan_finds_a_leaked_table_and_not_the_clean_prose(tmp_path):
+    """The scan of the privacy run would see a leak: names in a CSV, ids in a printed table."""
+    import greennb as gnb
+
+    frame = gnb.load_dataset("covid_testing").frame.head(10)
+    (tmp_path / "names.csv").write_text(frame[["fake_last_name"]].to_csv())
+    (tmp_path / "ids.html").write_text(frame[["subject_id", "gender"]].to_html())
+    (tmp_path / "clean.txt").write_text("subject_id, plain SHA-256: 1.000 of 15,223 rows; small")
+    hits = _raw_identifier_hits(tmp_path, notebook_path_in_repository("privacy"))
+    assert set(hits) == {"names.csv", "ids.html"}
+
+
+def notebook_path_in_repository(case: str) -> Path:
+    """The repository's notebook of a case (the tests' catalogue may point elsewhere)."""
+    return next(NOTEBOOKS.glob(f"*_{case}.ipynb"))

@@ -2,7 +2,9 @@
 
 Each row holds the model's task quality, the social responsibility index R = A / B of its
 first fairness entry, computation energy with its status (measured or estimated), facility
-energy with PUE, emissions and the settings that priced them, each energy and emissions figure
+energy with PUE, emissions and the settings that priced them, the privacy of a model trained
+with it (``privacy_mechanism``, ``privacy_epsilon``) and of the run's table release
+(``privacy_release_k``), where the run records them, each energy and emissions figure
 with its low–high interval (``<column>_low``, ``<column>_high``). Training energy and energy per
 1,000 predictions are separate columns, never summed (:mod:`greennb.report._energy`); a model
 whose phases ran on a shared machine is flagged ``machine_shared``. ``parameter_set`` names the
@@ -50,6 +52,9 @@ REPORT_COLUMNS = (
     "sri_bar",
     "sri_metric",
     "meets_bar",
+    "privacy_mechanism",
+    "privacy_epsilon",
+    "privacy_release_k",
     "energy_kwh",
     "energy_kwh_low",
     "energy_kwh_high",
@@ -92,6 +97,8 @@ _NUMERIC_COLUMNS = [
     "sri",
     "sri_fairness_score",
     "sri_bar",
+    "privacy_epsilon",
+    "privacy_release_k",
     *(
         f"{name}{bound}"
         for name in ("energy_kwh", "train_kwh", "inference_kwh_per_1000", "total_kwh")
@@ -183,6 +190,16 @@ def _check_numbers(row: Mapping[str, Any]) -> None:
             )
 
 
+def _privacy(extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the privacy columns: the model's mechanism and ε, and the k of the table release."""
+    privacy = extra.get("privacy") or {}
+    return {
+        "privacy_mechanism": privacy.get("mechanism"),
+        "privacy_epsilon": privacy.get("epsilon"),
+        "privacy_release_k": extra.get("release_k"),
+    }
+
+
 def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Return one row per model of a run's record (``metrics.json``), labelled by its folder."""
     rows = []
@@ -208,6 +225,7 @@ def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "quality": value,
                 "quality_unit": unit or record["dataset"].get("target_unit"),
                 **_first_fairness(model),
+                **_privacy(extra),
                 "energy_kwh": total.get("energy_kwh"),
                 "energy_kwh_low": energy_low,
                 "energy_kwh_high": energy_high,

@@ -25,6 +25,8 @@ MARKDOWN_COLUMNS = (
     "quality_unit",
     "sri",
     "meets_bar",
+    "privacy_mechanism",
+    "privacy_epsilon",
     "energy_kwh",
     "energy_kwh_range",
     "energy_status",

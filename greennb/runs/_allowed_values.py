@@ -40,6 +40,7 @@ from greennb.runs._parameter_rules import (
     ItemOf,
     ModelName,
     Number,
+    NumberItem,
     OneOf,
     PricingValue,
     Rule,
@@ -58,6 +59,17 @@ TIMEOUT_MSG = (
 )
 
 _CLASSIFICATION_MODELS = CommaList(ModelName("classification"))
+_EPSILONS = CommaList(NumberItem(0.0, low_open=True))
+#: Columns of covid_testing that 05_privacy has a generalization hierarchy for.
+PRIVACY_QUASI_IDENTIFIERS = (
+    "age",
+    "demo_group",
+    "gender",
+    "pan_day",
+    "patient_class",
+    "payor_group",
+    "clinic_name",
+)
 _GRIDS = CommaList(PricingValue("country"))
 
 COMMON_RULES: Mapping[str, Rule] = MappingProxyType(
@@ -120,6 +132,20 @@ CASE_RULES: Mapping[str, Mapping[str, Rule]] = MappingProxyType(
             "grids": _GRIDS,
             "served_predictions": Integer(minimum=1),
             "threads": Integer(minimum=0),
+        },
+        "privacy": {
+            "dataset": OneOf(("covid_testing",), what="privacy dataset"),
+            "quasi_identifiers": CommaList(
+                OneOf(PRIVACY_QUASI_IDENTIFIERS, what="quasi-identifier")
+            ),
+            "target_k": Integer(minimum=2),
+            "max_suppression": Number(0.0, 1.0, high_open=True),
+            "release_epsilons": _EPSILONS,
+            "budget_epsilon": Number(0.0, low_open=True),
+            "dp_epsilons": _EPSILONS,
+            "delta": Number(0.0, 1.0, low_open=True, high_open=True),
+            "max_grad_norm": Number(0.0, low_open=True),
+            "sensitive": GroupColumn(empty=False),
         },
     }
 )

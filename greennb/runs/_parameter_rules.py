@@ -275,6 +275,20 @@ class Number(Rule):
 
 
 @dataclass(frozen=True)
+class NumberItem(Number):
+    """An item of a comma-separated list of numbers: text that reads as a number in range."""
+
+    def check(self, value, *, name, values):  # noqa: D102
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InvalidValueError(
+                NUMBER_MSG.format(name=name, allowed=self._allowed(), value=value)
+            ) from None
+        super().check(number, name=name, values=values)
+
+
+@dataclass(frozen=True)
 class Integer(Rule):
     """An integer >= ``minimum``, and <= ``maximum`` (a number, or the name of a parameter)."""
 

@@ -137,3 +137,22 @@ def test_a_run_is_labelled_by_its_folders_not_by_its_record(fake_store, edited_c
     moved = table[table["run_id"] == "smart_city/20250104T000000_000000Z-moved"]
     assert len(moved) == 3 and set(moved["case"]) == {"smart_city"}
     assert table.attrs[report.SKIPPED_RUNS] == []
+
+
+def test_privacy_columns_come_from_the_models_extra(fake_store, edited_copy):
+    def private(record):
+        record["models"][0]["extra"] = {
+            "privacy": {"mechanism": "DP-SGD (Opacus)", "epsilon": 1.0, "delta": 1e-5},
+            "release_k": 5,
+        }
+
+    edited_copy("privacy/20250105T000000_000000Z-dp", private)
+    table = report.collect_runs(fake_store[0])
+    row = table[table["case"] == "privacy"].iloc[0]
+    assert (row["privacy_mechanism"], row["privacy_epsilon"], row["privacy_release_k"]) == (
+        "DP-SGD (Opacus)",
+        1.0,
+        5,
+    )
+    others = table[table["case"] != "privacy"]
+    assert others["privacy_mechanism"].isna().all() and others["privacy_epsilon"].isna().all()
