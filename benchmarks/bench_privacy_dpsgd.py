@@ -40,7 +40,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_sco
 import greennb as gnb
 from greennb.data import split_dataset
 from greennb.models import EpochCallback, TorchMLPClassifier, make_preprocessor
-from greennb.privacy._dp_training import DPMLPClassifier
+from greennb.privacy import DPMLPClassifier
 
 EPSILONS = (0.5, 1.0, 3.0, 8.0)
 COMMON = {"hidden_layer_sizes": (64, 32), "batch_size": 256, "amp": False}

@@ -95,9 +95,10 @@ def _raw_identifier_hits(run_dir: Path, source: Path) -> dict[str, list[str]]:
     (case-insensitive), in every file, text or binary. Some fake names are English words ("small",
     "three"); a word that the notebook's own source uses is not a leak and is left out. Ids: a
     number is too often a count that happens to equal an id, so an id (3 digits or more, not part
-    of a word such as "SHA-256", of a decimal or of a number with thousands separators) is searched where a leaked table would put it,
-    within 200 characters after the word ``subject_id`` (HTML tags left out). In an executed
-    notebook only the outputs are the run's: its code is the repository's notebook.
+    of a word such as "SHA-256", of a decimal or of a number with thousands separators) is
+    searched where a leaked table would put it, within 200 characters after the word
+    ``subject_id`` (HTML tags left out). In an executed notebook only the outputs are the run's:
+    its code is the repository's notebook.
     """
     import greennb as gnb
 
