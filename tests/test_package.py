@@ -27,11 +27,12 @@ FLOW = {
     "energy": 4,
     "fairness": 4,
     "privacy": 4,
-    "evaluation": 5,
-    "runs": 6,
-    "plots": 7,
-    "report": 8,
-    "cli": 9,
+    "federated": 5,
+    "evaluation": 6,
+    "runs": 7,
+    "plots": 8,
+    "report": 9,
+    "cli": 10,
 }
 #: Top-level private modules every layer may use; they import none of the subpackages.
 FOUNDATION = {"errors", "_validation", "_json", "_paths", "_noise"}
