@@ -15,6 +15,13 @@ The int8 quantization is written here by hand: torch's quantization APIs
 a state dict of weight differences to be shipped and summed. Plain int8 tensors and a float
 scale are what a federated update needs and serialize to exactly what they are.
 
+The size of a payload is computed once per *layout* and reused (:func:`payload_bytes`):
+``torch.save`` stores tensors uncompressed in its zip archive, and the rest of a payload (the
+kind, names, dtype strings, one float per scale) pickles to a fixed number of bytes, so two
+payloads with the same names, dtypes and storage sizes serialize to the same length. That
+saves one ``torch.save`` (about 0.5 ms) per client and round; the tests check the figure
+against ``len`` of each payload's own buffer.
+
 ``torch`` is imported inside the functions, so ``import greennb.federated`` stays light.
 """
 
@@ -130,7 +137,43 @@ def compress(state_dict: Mapping[str, Any], kind: str) -> tuple[dict[str, Any], 
             codes = torch.round(tensor.double() / scale).clamp(-INT8_LEVELS, INT8_LEVELS)
             tensors[name], scales[name] = codes.to(torch.int8), scale
     payload = {"kind": kind, "tensors": tensors, "scales": scales, "dtypes": dtypes}
-    return payload, state_bytes(payload)
+    return payload, payload_bytes(payload)
+
+
+_LAYOUT_BYTES: dict[tuple, int] = {}
+_MAX_LAYOUTS = 256
+
+
+def payload_bytes(payload: Mapping[str, Any]) -> int:
+    """Return :func:`state_bytes` of a :func:`compress` payload, serializing once per layout.
+
+    Parameters
+    ----------
+    payload : dict
+        What :func:`compress` built: ``kind``, ``tensors``, ``scales``, ``dtypes``.
+
+    Returns
+    -------
+    int
+        The payload's serialized size (bytes): the same as ``state_bytes(payload)``, looked up
+        by its layout (kind, and each tensor's name, dtype, shape and storage size; the scales'
+        and dtypes' names) once that layout has been serialized.
+    """
+    tensors = payload["tensors"]
+    layout = (
+        payload["kind"],
+        tuple(
+            (name, str(t.dtype), tuple(t.shape), t.untyped_storage().nbytes())
+            for name, t in tensors.items()
+        ),
+        tuple(payload["scales"]),
+        tuple(payload["dtypes"].items()),
+    )
+    if layout not in _LAYOUT_BYTES:
+        if len(_LAYOUT_BYTES) >= _MAX_LAYOUTS:
+            _LAYOUT_BYTES.clear()
+        _LAYOUT_BYTES[layout] = state_bytes(payload)
+    return _LAYOUT_BYTES[layout]
 
 
 def decompress(payload: Mapping[str, Any]) -> dict[str, Any]:

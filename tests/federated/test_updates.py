@@ -102,3 +102,15 @@ def test_bad_inputs_are_type_errors():
 
 def test_update_norm_over_all_tensors():
     assert update_norm({"a": torch.tensor([3.0]), "b": torch.tensor([4.0])}) == 5.0
+
+
+@pytest.mark.parametrize("kind", ["none", "fp16", "int8"])
+def test_the_size_looked_up_by_layout_is_each_payloads_own(kind):
+    generator = torch.Generator().manual_seed(1)
+    for scale in (1e-6, 1.0, 1e6):  # other values, other scales, same layout
+        update = {"w": torch.randn(32, 8, generator=generator) * scale, "b": torch.zeros(8)}
+        payload, nbytes = compress(update, kind)
+        assert nbytes == _saved_length(payload)
+    view = {"w": torch.zeros(100)[:10]}  # a view: torch.save writes its whole storage
+    assert state_bytes(view) == _saved_length(view)
+    assert compress(view, kind)[1] == _saved_length(compress(view, kind)[0])
