@@ -87,18 +87,22 @@ class _Client:
         self.step = self._make_step(config.proximal_mu)
 
     def _make_step(self, mu):
-        """One AdamW update on a batch: the estimator's float32 step, plus FedProx's term."""
-        module, optimizer, loss_per_sample = (
-            self.module,
-            self.optimizer,
-            self.estimator._loss_per_sample,
-        )
+        """Return one AdamW update on a batch: the estimator's float32 step, plus FedProx's term.
+
+        Gradients are cleared by setting them to None, which is what
+        ``optimizer.zero_grad(set_to_none=True)`` does without its profiler wrapper (about
+        25 us a step).
+        """
+        module, optimizer = self.module, self.optimizer
+        loss_per_sample = self.estimator._loss_per_sample
+        parameters = list(module.parameters())
 
         def step(X, targets, weights):
-            optimizer.zero_grad(set_to_none=True)
+            for parameter in parameters:
+                parameter.grad = None
             loss = (loss_per_sample(module(X).float(), targets) * weights).mean()
             if mu > 0:
-                pairs = zip(module.parameters(), self.anchor, strict=True)
+                pairs = zip(parameters, self.anchor, strict=True)
                 loss = loss + mu / 2 * sum((p - a).pow(2).sum() for p, a in pairs)
             loss.backward()
             optimizer.step()
