@@ -3,9 +3,17 @@
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
+from sklearn.utils import check_random_state
 
-from greennb.models import TorchMLPRegressor, as_tensors, make_optimizer, train_epochs
-from greennb.models._training import DIVERGED_ERROR
+from greennb.models import (
+    TorchMLPClassifier,
+    TorchMLPRegressor,
+    as_tensors,
+    make_optimizer,
+    train_epochs,
+)
+from greennb.models._training import DIVERGED_ERROR, gradient_clearer
 
 
 def test_as_tensors_makes_floats_float32_and_keeps_integer_targets():
@@ -57,3 +65,59 @@ def test_train_epochs_stops_a_diverging_step():
             estimator, (X,), lambda _: torch.tensor(float("nan")), generator=torch.Generator()
         )
     assert str(raised.value) == DIVERGED_ERROR.format(epoch=1, loss=float("nan"), learning_rate=0.1)
+
+
+def test_gradient_clearer_sets_every_gradient_to_none():
+    module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Linear(2, 1))
+    optimizer = make_optimizer(module.parameters(), learning_rate=0.1, weight_decay=0.0)
+    module(torch.ones(4, 3)).sum().backward()
+    assert all(parameter.grad is not None for parameter in module.parameters())
+    gradient_clearer(optimizer)()
+    assert all(parameter.grad is None for parameter in module.parameters())
+
+
+def _reference_fit(estimator, X, labels, weights):
+    """The training loop written out as before the speed changes: disabled autocast and
+    GradScaler, ``zero_grad(set_to_none=True)``, batches by ``tensor[batch]``."""
+    rng = check_random_state(estimator.random_state)
+    seed = int(rng.randint(np.iinfo(np.int32).max))
+    weights = weights / weights.mean()
+    device = torch.device("cpu")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        module = estimator._new_module(X.shape[1], 1, device)
+        generator = torch.Generator().manual_seed(seed)
+        tensors = as_tensors(device, (X, labels, weights))
+        optimizer = make_optimizer(module.parameters(), learning_rate=1e-2, weight_decay=0.1)
+        scaler = torch.amp.GradScaler("cuda", enabled=False)
+        for _ in range(estimator.max_epochs):
+            order = torch.randperm(len(X), generator=generator)
+            module.train()
+            for start in range(0, len(X), estimator.batch_size):
+                batch = order[start : start + estimator.batch_size]
+                features, targets, batch_weights = (tensor[batch] for tensor in tensors)
+                optimizer.zero_grad(set_to_none=True)
+                with torch.autocast(device_type="cpu", dtype=torch.float16, enabled=False):
+                    outputs = module(features)
+                losses = estimator._loss_per_sample(outputs.float(), targets)
+                loss = (losses * batch_weights).mean()
+                scaler.scale(loss).backward()
+                scaler.step(optimizer)
+                scaler.update()
+    return module
+
+
+def test_fit_is_bit_identical_to_the_reference_training_loop():
+    # The speed changes of the plain (non-AMP) step must not change a single bit.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5))
+    labels = (X[:, 0] + rng.normal(size=300) > 0).astype(np.int64)
+    weights = rng.uniform(0.5, 2.0, size=300)
+    estimator = TorchMLPClassifier(hidden_layer_sizes=(8, 4), dropout=0.2, random_state=3)
+    estimator.set_params(learning_rate=1e-2, weight_decay=0.1, batch_size=32, max_epochs=3)
+    estimator.set_params(early_stopping=False, device="cpu")
+    fitted = clone(estimator).fit(X, labels, sample_weight=weights).module_.state_dict()
+    reference = _reference_fit(estimator, X, labels, weights).state_dict()
+    assert fitted.keys() == reference.keys()
+    for name, value in fitted.items():
+        assert torch.equal(value, reference[name]), name
