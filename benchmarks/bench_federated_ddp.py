@@ -50,7 +50,7 @@ import numpy as np
 import torch
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 
-from greennb.federated._ddp import fit_data_parallel, scaling_efficiency
+from greennb.federated import fit_data_parallel, scaling_efficiency
 from greennb.models import TorchMLPClassifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -40,9 +40,7 @@ import torch
 from greennb.data import load_dataset, split_dataset
 from greennb.energy import track
 from greennb.errors import GreennbWarning
-from greennb.federated._fedavg import fit_federated
-from greennb.federated._fedavg_config import FederatedConfig
-from greennb.federated._sites import covid_sites
+from greennb.federated import FederatedConfig, covid_sites, fit_federated
 from greennb.models import TorchMLPClassifier, make_preprocessor
 
 HIDDEN = (64, 32)

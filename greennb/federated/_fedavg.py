@@ -41,7 +41,7 @@ from greennb.energy import total_energy, track
 from greennb.errors import InvalidTypeError, InvalidValueError
 from greennb.federated._aggregation import aggregate, client_level_epsilon
 from greennb.federated._fedavg_config import FederatedConfig
-from greennb.federated._fedavg_result import FederatedResult, score
+from greennb.federated._fedavg_result import FederatedResult, ranking_quality, score
 from greennb.federated._sites import SitePartition
 from greennb.federated._updates import compress, decompress, state_bytes, update_norm
 
@@ -358,4 +358,5 @@ class _Federation:
         }
         if X_test is not None:
             row.update(score(self.model, np.asarray(y_test), self.model.predict(X_test)))
+            row.update(ranking_quality(self.model, X_test, np.asarray(y_test)))
         self.history.append(row)

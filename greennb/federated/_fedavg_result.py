@@ -156,3 +156,22 @@ def score(estimator: Any, y_true: Any, y_pred: Any) -> dict[str, float]:
     if len(y_true) == 0:
         return {metric: math.nan}
     return task_quality("regression" if metric == "mae" else "classification", y_true, y_pred)
+
+
+def ranking_quality(estimator: Any, X: Any, y_true: Any) -> dict[str, float]:
+    """Return ``{"roc_auc": ...}`` for a binary classifier, else ``{}``.
+
+    With a rare positive class, accuracy at the 0.5 threshold stays at the majority's share
+    whatever the model learns; the ROC AUC of its probabilities measures the ranking itself.
+    NaN when ``y_true`` holds a single class.
+    """
+    from sklearn.base import is_classifier
+    from sklearn.metrics import roc_auc_score
+
+    if not is_classifier(estimator) or len(getattr(estimator, "classes_", ())) != 2:
+        return {}
+    positive = estimator.classes_[1]
+    truth = np.asarray(y_true) == positive
+    if truth.all() or not truth.any():
+        return {"roc_auc": math.nan}
+    return {"roc_auc": float(roc_auc_score(truth, estimator.predict_proba(X)[:, 1]))}

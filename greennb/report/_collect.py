@@ -1,20 +1,21 @@
 """The report's table: every finished run of the store, one row per (run, model).
 
-Each row holds the model's task quality, the social responsibility index R = A / B of its
-first fairness entry, computation energy with its status (measured or estimated), facility
-energy with PUE, emissions and the settings that priced them, the privacy of a model trained
-with it (``privacy_mechanism``, ``privacy_epsilon``) and of the run's table release
-(``privacy_release_k``), where the run records them, each energy and emissions figure
-with its low–high interval (``<column>_low``, ``<column>_high``). Training energy and energy per
-1,000 predictions are separate columns, never summed (:mod:`greennb.report._energy`); a model
-whose phases ran on a shared machine is flagged ``machine_shared``. ``parameter_set`` names the
-run's parameters (all but its folder), so that repeats of the same parameters can be told from
-different runs. A run is labelled by its folder, ``<case folder>/<run folder>``, never by what
-its record says. The store is read by :func:`greennb.report._scan.scan_store` (nothing through
-a link out of the store); a record that cannot be read, or whose values cannot fill the table
-(text where a number belongs, a JSON object where the table expects a list...), is left out with
-a :class:`~greennb.errors.SkippedRunWarning` naming the run and the reason, and listed in the
-table's ``attrs["skipped_runs"]``.
+Each row holds the model's task quality, the social responsibility index R = A / B of its first
+fairness entry, computation energy with its status (measured or estimated), facility energy with
+PUE, emissions and the settings that priced them, the privacy of a model trained with it
+(``privacy_mechanism``, ``privacy_epsilon``) and of the run's table release
+(``privacy_release_k``), and of a federated training (``federated_rounds``, ``federated_clients``,
+``federated_mb_sent``), where the run records them, each energy and emissions figure with its
+low–high interval (``<column>_low``, ``<column>_high``). Training energy and energy per 1,000
+predictions are separate columns, never summed (:mod:`greennb.report._energy`); a model whose
+phases ran on a shared machine is flagged ``machine_shared``. ``parameter_set`` names the run's
+parameters (all but its folder), so that repeats of the same parameters can be told from different
+runs. A run is labelled by its folder, ``<case folder>/<run folder>``, never by what its record
+says. The store is read by :func:`greennb.report._scan.scan_store` (nothing through a link out of
+the store); a record that cannot be read, or whose values cannot fill the table (text where a
+number belongs, a JSON object where the table expects a list...), is left out with a
+:class:`~greennb.errors.SkippedRunWarning` naming the run and the reason, and listed in the table's
+``attrs["skipped_runs"]``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ REPORT_COLUMNS = (
     "privacy_mechanism",
     "privacy_epsilon",
     "privacy_release_k",
+    "federated_rounds",
+    "federated_clients",
+    "federated_mb_sent",
     "energy_kwh",
     "energy_kwh_low",
     "energy_kwh_high",
@@ -99,6 +103,9 @@ _NUMERIC_COLUMNS = [
     "sri_bar",
     "privacy_epsilon",
     "privacy_release_k",
+    "federated_rounds",
+    "federated_clients",
+    "federated_mb_sent",
     *(
         f"{name}{bound}"
         for name in ("energy_kwh", "train_kwh", "inference_kwh_per_1000", "total_kwh")
@@ -200,6 +207,16 @@ def _privacy(extra: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _federated(extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the federated columns: rounds, clients and megabytes sent (10⁶ bytes)."""
+    federated = extra.get("federated") or {}
+    return {
+        "federated_rounds": federated.get("rounds"),
+        "federated_clients": federated.get("clients"),
+        "federated_mb_sent": federated.get("bytes_total_mb", federated.get("mb_sent")),
+    }
+
+
 def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Return one row per model of a run's record (``metrics.json``), labelled by its folder."""
     rows = []
@@ -226,6 +243,7 @@ def _rows(run_dir: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "quality_unit": unit or record["dataset"].get("target_unit"),
                 **_first_fairness(model),
                 **_privacy(extra),
+                **_federated(extra),
                 "energy_kwh": total.get("energy_kwh"),
                 "energy_kwh_low": energy_low,
                 "energy_kwh_high": energy_high,

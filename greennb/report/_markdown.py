@@ -27,6 +27,7 @@ MARKDOWN_COLUMNS = (
     "meets_bar",
     "privacy_mechanism",
     "privacy_epsilon",
+    "federated_mb_sent",
     "energy_kwh",
     "energy_kwh_range",
     "energy_status",

@@ -147,6 +147,21 @@ CASE_RULES: Mapping[str, Mapping[str, Rule]] = MappingProxyType(
             "max_grad_norm": Number(0.0, low_open=True),
             "sensitive": GroupColumn(empty=False),
         },
+        "federated": {
+            "dataset": OneOf(("chicago_ridership", "covid_testing"), what="federated dataset"),
+            "n_sites": Integer(minimum=2),
+            "rounds": Integer(minimum=1),
+            "local_epochs": Integer(minimum=1),
+            "client_fraction": Number(0.0, 1.0, low_open=True),
+            "proximal_mu": Number(0.0),
+            "compression": OneOf(("none", "fp16", "int8"), what="update compression"),
+            "dp_noise_multiplier": Number(0.0),
+            "dp_clip": Number(0.0, low_open=True),
+            "processes": Integer(minimum=1),
+            "threads": Integer(minimum=0),
+            "quick_days": Integer(minimum=1),
+            "sensitive": GroupColumn(),
+        },
     }
 )
 """Rules of each case's own parameters (they take precedence over :data:`COMMON_RULES`)."""

@@ -167,7 +167,7 @@ def test_history_and_summary(data):
     )
     assert result.history.columns.tolist() == [
         "round", "clients", "bytes_up", "bytes_down", "cumulative_bytes", "energy_kwh",
-        "cumulative_energy_kwh", "aggregation_s", "wall_s", "accuracy",
+        "cumulative_energy_kwh", "aggregation_s", "wall_s", "accuracy", "roc_auc",
     ]  # fmt: skip
     assert result.history["accuracy"].iloc[-1] == pytest.approx(
         (result.estimator.predict(X) == y).mean()
@@ -287,3 +287,17 @@ def test_test_rows_need_both_X_and_y(data):
     X, y = data
     with pytest.raises(InvalidValueError, match="X_test and y_test together; got only X_test"):
         fit_federated(_mlp(), X, y, _partition(N), FederatedConfig(), X_test=X)
+
+
+def test_history_of_a_binary_classifier_has_the_roc_auc():
+    from greennb.federated._fedavg_result import ranking_quality
+    from greennb.models import TorchMLPClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3)).astype(np.float32)
+    y = (X[:, 0] > 1.0).astype(int)  # a rare positive class: accuracy says little
+    model = TorchMLPClassifier(max_epochs=30, early_stopping=False, device="cpu", random_state=0)
+    model.fit(X, y)
+    (auc,) = ranking_quality(model, X, y).values()
+    assert 0.5 < auc <= 1.0
+    assert math.isnan(ranking_quality(model, X[y == 0], y[y == 0])["roc_auc"])

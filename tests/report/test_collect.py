@@ -156,3 +156,20 @@ def test_privacy_columns_come_from_the_models_extra(fake_store, edited_copy):
     )
     others = table[table["case"] != "privacy"]
     assert others["privacy_mechanism"].isna().all() and others["privacy_epsilon"].isna().all()
+
+
+def test_federated_columns_come_from_the_models_extra(fake_store, edited_copy):
+    def federated(record):
+        record["models"][0]["extra"] = {
+            "federated": {"rounds": 8, "clients": 6, "bytes_total_mb": 3.79}
+        }
+
+    edited_copy("federated/20250105T000000_000000Z-fl", federated)
+    table = report.collect_runs(fake_store[0])
+    row = table[table["case"] == "federated"].iloc[0]
+    assert (row["federated_rounds"], row["federated_clients"], row["federated_mb_sent"]) == (
+        8,
+        6,
+        3.79,
+    )
+    assert table[table["case"] != "federated"]["federated_rounds"].isna().all()

@@ -21,7 +21,7 @@ from greennb.runs import (
 )
 from greennb.runs._allowed_values import BAD_VALUE_MSG, TIMEOUT_MSG
 
-CASES = ["getting_started", "smart_city", "medical", "finance", "tradeoffs", "privacy"]
+CASES = ["getting_started", "smart_city", "medical", "finance", "tradeoffs", "privacy", "federated"]
 
 
 @pytest.fixture(autouse=True)
