@@ -33,8 +33,11 @@ run: $(STAMP)  ## set up, execute every case notebook (quick mode) with papermil
 demo: $(STAMP)  ## set up, then train one baseline under the tracker (a one-minute tour)
 	$(BIN)/greennb demo
 
-lab: $(STAMP)  ## set up, then open the notebooks in JupyterLab (kernel: this .venv's Python)
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP)  ## set up, then open JupyterLab at the repository root (notebooks/, papermill_runs/)
+	@# The root, not notebooks/: the run store and the report stay reachable, and runs started
+	@# in the lab write to the same papermill_runs/ that `greennb report` reads. As root (a
+	@# container), Jupyter refuses to start without --allow-root.
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check greennb tests benchmarks data
