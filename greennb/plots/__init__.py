@@ -15,7 +15,16 @@ title and returns the Axes; save one into a run with :meth:`greennb.runs.RunReco
 - ``_tradeoffs``: :func:`tradeoff_scatter`, :func:`pareto_optimal`, :func:`pareto_frontier`,
   :func:`variant_group_bars`, :func:`group_change_bars`.
 - ``_forecasts``: :func:`forecast_vs_actual`, :func:`training_energy_curve`.
+- ``_widgets``: :class:`TradeoffWidget`, what the notebooks' trade-off widgets share (controls,
+  a pure ``update(**values) -> dict``, a live summary and a figure of the state). The widgets,
+  loaded on first use so that ``import greennb.plots`` imports neither ipywidgets nor
+  greennb.fairness: ``_widget_carbon``: :func:`carbon_widget`; ``_widget_sri``:
+  :func:`sri_widget`; ``_widget_threshold``: :func:`threshold_widget`;
+  ``_widget_break_even``: :func:`break_even_widget`.
 """
+
+import importlib
+from typing import Any
 
 from greennb.plots._axes import ENERGY_UNITS, MASS_UNITS
 from greennb.plots._energy import (
@@ -42,11 +51,23 @@ from greennb.plots._tradeoffs import (
     variant_group_bars,
 )
 
+#: The widgets' names and the private module of each, imported on first use (PEP 562).
+_LAZY_NAMES = {
+    "TradeoffWidget": "_widgets",
+    "break_even_widget": "_widget_break_even",
+    "carbon_widget": "_widget_carbon",
+    "sri_widget": "_widget_sri",
+    "threshold_widget": "_widget_threshold",
+}
+
 __all__ = [
     "ENERGY_UNITS",
     "FOOTPRINT_VALUES",
     "MASS_UNITS",
+    "TradeoffWidget",
+    "break_even_widget",
     "calibration_curves",
+    "carbon_widget",
     "energy_bars",
     "energy_table",
     "facility_breakdown",
@@ -60,7 +81,22 @@ __all__ = [
     "pareto_frontier",
     "pareto_optimal",
     "scenario_heatmap",
+    "sri_widget",
+    "threshold_widget",
     "tradeoff_scatter",
     "training_energy_curve",
     "variant_group_bars",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a widget on first use and cache it in the module."""
+    if name not in _LAZY_NAMES:
+        raise AttributeError(f"module 'greennb.plots' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"greennb.plots.{_LAZY_NAMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
