@@ -1,29 +1,27 @@
-"""Writing the report: CSV, Markdown, and HTML with the figures embedded.
+"""Writing the report: CSV, Markdown, and the interactive HTML page.
 
 :func:`write_report` writes the table of :func:`~greennb.report.collect_runs` into
 ``<runs_root>/report/`` as ``report.csv`` (every column), ``report.md`` (the main columns) and
-``report.html`` (the table and the figures as inline PNG), beside the PNG files. Both name
-the run folders the table left out, and why (:data:`SKIPPED_HEADING`); every text taken from a
-record or a folder name is escaped, for Markdown by
-:func:`~greennb.report._markdown.escape_markdown`, for HTML by :func:`html.escape`.
+``report.html`` (the interactive page of :func:`~greennb.report._interactive.interactive_page`:
+the sortable, filterable table, the trade-off panels, the comparison of two runs; offline).
+Both name the run folders the table left out, and why (:data:`SKIPPED_HEADING`), and the runs
+on a shared machine; every text taken from a record or a folder name is escaped, for Markdown
+by :func:`~greennb.report._markdown.escape_markdown`, for HTML by :func:`html.escape`.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from greennb.errors import InvalidValueError
 from greennb.report._collect import SKIPPED_RUNS, collect_runs
-from greennb.report._figures import footprint_figure, tradeoff_figure
+from greennb.report._interactive import interactive_page
 from greennb.report._markdown import (
     MARKDOWN_COLUMNS,
     escape_markdown,
@@ -32,9 +30,6 @@ from greennb.report._markdown import (
 )
 from greennb.report._scan import SkippedRun
 from greennb.runs import runs_root as default_runs_root
-
-if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
-    import matplotlib.pyplot as plt
 
 #: The report's folder inside the run store.
 REPORT_DIR = "report"
@@ -64,17 +59,6 @@ SHARED_NOTE = (
     "{count} model(s) ran while other processes used the machine ({runs}): their energy "
     "includes the other processes' and is not attributable to them (machine_shared column)."
 )
-
-
-def _png(figure: plt.Figure, path: Path) -> str:
-    """Save a figure as PNG; return it base64-encoded for embedding in HTML."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(figure)
-    path.write_bytes(buffer.getvalue())
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def _shared_note(table: pd.DataFrame, escape: Callable[[str], str] = str) -> str:
@@ -111,32 +95,16 @@ def _skipped_html(table: pd.DataFrame) -> str:
     return f"<h2>{SKIPPED_HEADING}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
 
 
-def _html(table: pd.DataFrame, images: Mapping[str, str], root: Path) -> str:
-    """Return the HTML page: a heading, the notes, the figures and the whole table."""
-    figures = "\n".join(
-        f'<h2>{html.escape(title)}</h2>\n<img alt="{html.escape(title)}" '
-        f'src="data:image/png;base64,{data}">'
-        for title, data in images.items()
-    )
+def _intro_html(table: pd.DataFrame, root: Path) -> str:
+    """Return the page's opening notes: what it holds, the energy statuses, the estimate note."""
     statuses = ", ".join(sorted(set(table["energy_status"].dropna())))
     shared = html.escape(_shared_note(table))
     shared = f'<p class="shared"><b>{shared}</b></p>' if shared else ""
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>greennb report</title>
-<style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse;font-size:85%}}
-td,th{{border:1px solid #ccc;padding:2px 6px}} img{{max-width:100%}}</style></head><body>
-<h1>greennb report</h1>
-<p>{len(table)} models from {table["run_id"].nunique()} finished runs in
+    return f"""<p>{len(table)} models from {table["run_id"].nunique()} finished runs in
 <code>{html.escape(str(root))}</code>, generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.
 Energy status of the figures: <b>{html.escape(statuses)}</b>.</p>
-<p>{html.escape(ESTIMATE_NOTE)}</p>
-{shared}
-{figures}
-<h2>All runs</h2>
-{with_ranges(table).to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="", border=0)}
-{_skipped_html(table)}
-</body></html>
-"""
+<p class="note">{html.escape(ESTIMATE_NOTE)}</p>
+{shared}"""
 
 
 def _out_folder(root: Path, out_dir: str | os.PathLike | None) -> Path:
@@ -155,7 +123,7 @@ def write_report(
     *,
     table: pd.DataFrame | None = None,
 ) -> Path:
-    """Write the report of every finished run: CSV, Markdown and HTML with plots.
+    """Write the report of every finished run: CSV, Markdown and the interactive HTML page.
 
     Parameters
     ----------
@@ -173,8 +141,9 @@ def write_report(
     pathlib.Path
         The output folder, holding ``report.csv`` (every column of
         :func:`~greennb.report.collect_runs`), ``report.md`` (the main columns),
-        ``report.html`` (the table and the plots embedded), ``tradeoff.png`` and
-        ``footprint.png``. The Markdown and HTML files end with the runs left out
+        ``report.html`` (the interactive page, self-contained: the table sortable and
+        filterable, the trade-off panels with hover, the comparison of two runs; it works
+        from ``file://`` without a network). The Markdown and HTML files end with the runs left out
         (:data:`SKIPPED_HEADING`: each folder and why).
 
     Raises
@@ -200,12 +169,7 @@ def write_report(
     notes = "\n\n".join(note for note in (ESTIMATE_NOTE, shared) if note)
     markdown = markdown_table(with_ranges(table), MARKDOWN_COLUMNS) + _skipped_markdown(table)
     (out / "report.md").write_text(heading + notes + "\n\n" + markdown, encoding="utf-8")
-    images = {
-        "Trade-off: quality vs energy, coloured by the social responsibility index R": _png(
-            tradeoff_figure(table), out / "tradeoff.png"
-        ),
-        "Footprint per case, dataset and model: training energy, energy per 1,000 predictions, "
-        "emissions": _png(footprint_figure(table), out / "footprint.png"),
-    }
-    (out / "report.html").write_text(_html(table, images, root), encoding="utf-8")
+    intro, footer = _intro_html(table, root), _skipped_html(table)
+    page = interactive_page(table, intro_html=intro, footer_html=footer)
+    (out / "report.html").write_text(page, encoding="utf-8")
     return out
