@@ -15,15 +15,27 @@
   intervals) and :func:`footprint_figure` (training energy, energy per 1,000 predictions and
   emissions, one bar per case, dataset, model and parameter set, error bars from the
   intervals).
-- ``_write``: :func:`write_report`, the CSV, Markdown and HTML files in :data:`REPORT_DIR`,
-  with :data:`ESTIMATE_NOTE` and the runs on a shared machine named.
+- ``_parameters``: a run's parameters as text, :func:`differing_parameters` (per case, those
+  whose values differ between its runs), shown as ``name=value; ...``.
+- ``_compare``: :func:`compare_runs`, a :class:`RunComparison` of two runs (the parameters that
+  differ; per model in both its quality, R and energy, with the energy verdict beyond the
+  noise), and the run summaries it compares (:func:`run_summary`).
+- ``_tradeoff_views``: :func:`tradeoff_views`, the interactive plotly panels (:data:`VIEWS`:
+  quality vs energy with the Pareto front, quality vs R and energy vs R with the line R = 1),
+  one per view, case, dataset and metric (:class:`TradeoffView`).
+- ``_interactive``, ``_page_data``, ``_page_script``: :func:`interactive_page`, the
+  self-contained offline HTML page (sortable, filterable table, the panels, the comparison).
+- ``_write``: :func:`write_report`, the CSV, Markdown and interactive HTML files in
+  :data:`REPORT_DIR`, with :data:`ESTIMATE_NOTE` and the runs on a shared machine named.
 
 Examples
 --------
->>> from greennb.report import collect_runs, write_report  # doctest: +SKIP
+>>> from greennb.report import collect_runs, compare_runs, write_report  # doctest: +SKIP
 >>> collect_runs()[["case", "model", "quality_metric", "quality", "sri"]]  # doctest: +SKIP
 >>> write_report()  # doctest: +SKIP
 PosixPath('papermill_runs/report')
+>>> compare_runs("finance/20250101T000000_000000Z-aaaaaaaa",
+...              "finance/20250103T000000_000000Z-cccccccc").parameters  # doctest: +SKIP
 """
 
 from greennb.report._collect import (
@@ -33,14 +45,18 @@ from greennb.report._collect import (
     SKIPPED_RUNS,
     collect_runs,
 )
+from greennb.report._compare import RunComparison, compare_runs, run_summary
 from greennb.report._figures import footprint_figure, tradeoff_figure
+from greennb.report._interactive import interactive_page
 from greennb.report._markdown import (
     MARKDOWN_COLUMNS,
     escape_markdown,
     markdown_table,
     with_ranges,
 )
+from greennb.report._parameters import differing_parameters
 from greennb.report._scan import SkippedRun
+from greennb.report._tradeoff_views import VIEWS, TradeoffView, tradeoff_views
 from greennb.report._write import ESTIMATE_NOTE, REPORT_DIR, write_report
 
 __all__ = [
@@ -50,13 +66,21 @@ __all__ = [
     "QUALITY_BY_TASK",
     "REPORT_COLUMNS",
     "REPORT_DIR",
+    "RunComparison",
     "SKIPPED_RUNS",
     "SkippedRun",
+    "TradeoffView",
+    "VIEWS",
     "collect_runs",
+    "compare_runs",
+    "differing_parameters",
     "escape_markdown",
     "footprint_figure",
+    "interactive_page",
     "markdown_table",
+    "run_summary",
     "tradeoff_figure",
+    "tradeoff_views",
     "with_ranges",
     "write_report",
 ]
