@@ -17,6 +17,9 @@ Sub-commands
     The cases and their parameters: type, default and help.
 ``greennb report``
     Aggregate every finished run into ``papermill_runs/report/`` (CSV, Markdown, HTML).
+``greennb compare RUN_A RUN_B``
+    Which parameters differ between two runs, and per model in both the quality, R and
+    energy of A and B with the change (:func:`greennb.report.compare_runs`).
 ``greennb clean [--yes]``
     List (and with ``--yes`` remove) what killed runs left: ``.tmp-*`` run folders and kernel
     IPC folders whose process no longer runs (:func:`greennb.runs.find_leftovers`).
@@ -128,6 +131,19 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
     report.add_argument("--out", default=None, help="output folder (default: RUNS_DIR/report)")
+    compare = commands.add_parser(
+        "compare",
+        help="compare two runs: the parameters that differ, and what changed per model",
+        description="Compare run B against run A: the parameters that differ, then for each "
+        "model in both runs its quality, R and computation energy in A and B with the change; "
+        "energy says less or more only beyond the run-to-run noise, else 'no measurable "
+        "difference'.",
+    )
+    compare.add_argument(
+        "run_a", metavar="RUN_A", help="run A: <case>/<run folder> (see greennb report) or a path"
+    )
+    compare.add_argument("run_b", metavar="RUN_B", help="run B, compared against A")
+    compare.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
     clean = commands.add_parser(
         "clean",
         help="list, or remove with --yes, the folders that killed runs left behind",
@@ -340,6 +356,32 @@ def _command_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command_compare(args: argparse.Namespace) -> None:
+    from greennb.report import compare_runs
+
+    comparison = compare_runs(args.run_a, args.run_b, runs_root=args.runs_dir)
+    print(f"greennb compare: A = {comparison.a}, B = {comparison.b}")
+    if comparison.parameters.empty:
+        print("Parameters: none differ.")
+    else:
+        print("Parameters that differ:")
+        print("  " + comparison.parameters.to_string(index=False).replace("\n", "\n  "))
+    if comparison.models.empty:
+        print("Models: none in both runs.")
+    else:
+        print("Models in both runs (difference = B - A, ratio = B / A, verdict: B's energy):")
+        with pd.option_context("display.width", 200, "display.max_rows", None):
+            shown = comparison.models.to_string(
+                index=False, float_format=lambda v: f"{v:.4g}", na_rep=""
+            )
+        print("  " + shown.replace("\n", "\n  "))
+    for sentence in comparison.energy_sentences:
+        print(f"  {sentence}")
+    for side, models in (("A", comparison.only_a), ("B", comparison.only_b)):
+        if models:
+            print(f"Only in {side}: {', '.join(models)}")
+
+
 def _command_clean(args: argparse.Namespace) -> int:
     from greennb.runs import find_leftovers, remove_leftovers
 
@@ -374,6 +416,8 @@ def _command(args: argparse.Namespace) -> int:
         _command_list()
     elif args.command == "report":
         return _command_report(args)
+    elif args.command == "compare":
+        _command_compare(args)
     elif args.command == "clean":
         return _command_clean(args)
     return 0

@@ -27,10 +27,10 @@ import pandas as pd
 
 from greennb.energy import EnergyInterval, compare_energy
 from greennb.errors import InvalidValueError
-from greennb.report._collect import _rows
+from greennb.report._collect import _MALFORMED_RECORD_ERRORS, _rows
 from greennb.report._markdown import SHARED_MARK
 from greennb.report._parameters import read_parameters
-from greennb.report._scan import run_label, scan_store
+from greennb.report._scan import run_label, scan_store, skip_reason
 from greennb.runs import METRICS_FILE, read_metrics
 from greennb.runs import runs_root as default_runs_root
 
@@ -39,6 +39,8 @@ UNKNOWN_RUN_MSG = (
     "unknown run {run!r}: not a run folder (with {metrics}) nor <case>/<run folder> of the "
     "run store {root}; known runs: {known}"
 )
+#: A run whose record validates but holds a value the report cannot read.
+UNREADABLE_RUN_MSG = "run {run} cannot be compared: {reason}"
 # How many known runs the message lists.
 _KNOWN_SHOWN = 5
 #: Columns of :attr:`RunComparison.parameters` and :attr:`RunComparison.models`.
@@ -67,19 +69,23 @@ def _text(value: Any) -> str | None:
 
 
 def _model_summary(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Return one (run, model) row of the report table as the JSON-ready data compared."""
+    """Return one (run, model) row of the report table as the JSON-ready data compared.
+
+    A row straight from a record (not through the table) lacks the columns it has no value
+    for (e.g. no fairness entry: no ``sri``): missing is None.
+    """
     return {
-        "model": str(row["model"]),
-        "metric": _text(row["quality_metric"]),
-        "unit": _text(row["quality_unit"]),
-        "quality": _number(row["quality"]),
-        "sri": _number(row["sri"]),
-        "energy_kwh": _number(row["energy_kwh"]),
-        "energy_low": _number(row["energy_kwh_low"]),
-        "energy_high": _number(row["energy_kwh_high"]),
-        "energy_status": _text(row["energy_status"]),
-        "device": _text(row["device"]),
-        "shared": bool(row["machine_shared"]),
+        "model": str(row.get("model")),
+        "metric": _text(row.get("quality_metric")),
+        "unit": _text(row.get("quality_unit")),
+        "quality": _number(row.get("quality")),
+        "sri": _number(row.get("sri")),
+        "energy_kwh": _number(row.get("energy_kwh")),
+        "energy_low": _number(row.get("energy_kwh_low")),
+        "energy_high": _number(row.get("energy_kwh_high")),
+        "energy_status": _text(row.get("energy_status")),
+        "device": _text(row.get("device")),
+        "shared": bool(row.get("machine_shared")),
     }
 
 
@@ -263,7 +269,12 @@ def resolve_run(run: str | os.PathLike, root: Path) -> Path:
 
 def _summary_of(folder: Path) -> dict[str, Any]:
     """Return the summary of one run folder, read and validated like the report reads it."""
-    rows = _rows(folder, read_metrics(folder / METRICS_FILE))
+    try:
+        rows = _rows(folder, read_metrics(folder / METRICS_FILE))
+    except _MALFORMED_RECORD_ERRORS as error:  # a value that cannot fill the table
+        raise InvalidValueError(
+            UNREADABLE_RUN_MSG.format(run=run_label(folder), reason=skip_reason(error))
+        ) from error
     if not rows:
         return {
             "run": run_label(folder),

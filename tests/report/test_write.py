@@ -15,7 +15,6 @@ from greennb.report._write import NO_RUNS_MSG, REPORT_OUTSIDE_MSG, SHARED_NOTE, 
 from greennb.runs._schema import SCHEMA_MSG
 
 
-
 def _own_text(page: str) -> str:
     """Return the report page without plotly.js (whose code is no claim about a figure)."""
     from plotly.offline import get_plotlyjs
