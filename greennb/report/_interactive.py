@@ -227,8 +227,9 @@ def _comparison(runs: list[dict[str, Any]]) -> str:
     repeated = [i for i, case in enumerate(cases) if cases.count(case) > 1]
     first = repeated[0] if repeated else 0
     second = next((i for i in repeated if i != first and cases[i] == cases[first]), 1)
-    b = ids[second] if second < len(ids) else ids[first]
-    selects = _options("compare-a", ids, "A", selected=ids[first]) + _options(
+    a = ids[first] if ids else ""
+    b = ids[second] if second < len(ids) else a
+    selects = _options("compare-a", ids, "A", selected=a) + _options(
         "compare-b", ids, "B", selected=b
     )
     return (

@@ -144,8 +144,16 @@ PAGE_SCRIPT = r"""
   var compareB = document.getElementById("compare-b");
   var result = document.getElementById("compare-result").tBodies[0];
 
+  // Like Python's f"{value:.4g}", as the table's cells are written.
   function format(value) {
-    return value === null || value === undefined ? "" : String(Number(value.toPrecision(4)));
+    if (value === null || value === undefined) { return ""; }
+    if (!isFinite(value)) { return String(value); }
+    var exponent = value === 0 ? 0 : Math.floor(Math.log10(Math.abs(value)));
+    if (exponent >= -4 && exponent < 4) { return String(Number(value.toPrecision(4))); }
+    var parts = value.toExponential(3).split("e");
+    var digits = parts[1].replace(/^[+-]/, "");
+    return String(Number(parts[0])) + "e" + (parts[1][0] === "-" ? "-" : "+") +
+      (digits.length < 2 ? "0" + digits : digits);
   }
   function ratioOf(a, b) { return b > 0 ? a / b : (a > 0 ? Infinity : 1); }
 

@@ -174,7 +174,7 @@ def _figure(view: str, rows: pd.DataFrame, title: str, colours: dict[str, str]) 
     figure = go.Figure([*traces, *([pareto] if pareto else [])])
     figure.update_layout(
         template="none",
-        title={"text": html.escape(title), "font": {"size": 14}},
+        title={"text": html.escape(title), "font": {"size": 14}, "x": 0.01, "xanchor": "left"},
         xaxis={"title": {"text": _axis_title(x, metric, unit)}, "gridcolor": "#eee",
                "type": "log" if x == "energy_wh" and _log_energy(rows) else "linear"},
         yaxis={"title": {"text": _axis_title(y, metric, unit)}, "gridcolor": "#eee"},

@@ -7,7 +7,12 @@ import pytest
 
 from greennb import report
 from greennb.errors import InvalidValueError
-from greennb.report._compare import MODEL_COLUMNS, PARAMETER_COLUMNS, UNKNOWN_RUN_MSG
+from greennb.report._compare import (
+    MODEL_COLUMNS,
+    PARAMETER_COLUMNS,
+    UNKNOWN_RUN_MSG,
+    compare_summaries,
+)
 from greennb.report._page_data import run_data
 from greennb.report._parameters import differing_parameters, read_parameters
 
@@ -96,7 +101,7 @@ def test_the_page_data_compares_like_compare_runs(fake_store):
                 "parameters": {**data["common"][run["case"]], **run["parameters"]}}  # fmt: skip
 
     runs = {run["run"]: expand(run) for run in data["runs"]}
-    from_page = report._compare.compare_summaries(runs[RUN_A], runs[RUN_C])
+    from_page = compare_summaries(runs[RUN_A], runs[RUN_C])
     direct = report.compare_runs(RUN_A, RUN_C, runs_root=root)
     assert from_page.parameters.equals(direct.parameters)
     assert from_page.models.drop(columns=["ratio"]).equals(direct.models.drop(columns=["ratio"]))
