@@ -126,8 +126,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "report",
         help="aggregate every finished run into a table and plots",
         description="Aggregate every finished run of the run store into report.csv, report.md "
-        "and report.html (trade-off and footprint plots embedded), by default in "
-        "papermill_runs/report/.",
+        "and report.html (interactive and offline: a sortable, filterable table, trade-off "
+        "plots with hover, a comparison of two runs), by default in papermill_runs/report/.",
     )
     report.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
     report.add_argument("--out", default=None, help="output folder (default: RUNS_DIR/report)")
