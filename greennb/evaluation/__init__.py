@@ -7,6 +7,8 @@
 - :mod:`~greennb.evaluation._lifetime`: :func:`lifetime_energy` (training plus the served
   predictions, with the method's interval and the repeats' range) and
   :func:`lifetime_intervals` (ready for :func:`greennb.carbon_scenarios`);
+- :mod:`~greennb.evaluation._screening`: :func:`screen_at_capacity` (a rare positive class:
+  flag the riskiest rows, as many as the training rows' share) and :func:`each_warning_once`;
 - :mod:`~greennb.evaluation._demo`: :func:`run_demo`, the workflow of ``greennb demo``.
 """
 
@@ -18,6 +20,7 @@ from greennb.evaluation._demo import (
     run_demo,
 )
 from greennb.evaluation._lifetime import lifetime_energy, lifetime_intervals
+from greennb.evaluation._screening import each_warning_once, screen_at_capacity
 from greennb.evaluation._tables import (
     fairness_cost_table,
     models_table,
@@ -41,12 +44,14 @@ __all__ = [
     "DemoOutcome",
     "STATUS_NOT_GIVEN",
     "VariantEvaluation",
+    "each_warning_once",
     "evaluate_variant",
     "fairness_cost_table",
     "lifetime_energy",
     "lifetime_intervals",
     "models_table",
     "run_demo",
+    "screen_at_capacity",
     "variant_group_table",
     "variant_table",
 ]
