@@ -231,10 +231,9 @@ def fit_federated(
     greennb.errors.InvalidValueError
         For rows of the partition outside X, a bad hyperparameter, a training that diverged.
     """
-    import torch
     from sklearn.utils import check_random_state
 
-    from greennb.models import select_device
+    from greennb.models import seeded_on, select_device
 
     _check_arguments(estimator, partition, config, X_test, y_test)
     model, X, targets, n_outputs = _global_model(estimator, config, X, y)
@@ -242,11 +241,7 @@ def fit_federated(
     seed = int(check_random_state(config.seed).randint(np.iinfo(np.int32).max))  # as fit() does
     device = select_device(model.device)
     model.device_ = str(device)
-    forked = []
-    if device.type == "cuda":
-        forked = [torch.cuda.current_device() if device.index is None else device.index]
-    with torch.random.fork_rng(devices=forked):
-        torch.manual_seed(seed)
+    with seeded_on(device, seed):
         model.module_ = model._new_module(X.shape[1], n_outputs, device)
         clients = [
             _Client(model, site, X, targets, device, config, seed) for site in partition.sites

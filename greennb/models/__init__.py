@@ -6,7 +6,8 @@
 * ``_callbacks`` — :class:`EpochCallback`, the hooks called around each training epoch.
 * ``_training`` — the training machinery the estimators (and distillation) share:
   :func:`train_epochs`, :func:`make_optimizer`, :func:`as_tensors`.
-* ``_network`` — :func:`build_mlp`; ``_devices`` — :func:`select_device` and friends.
+* ``_network`` — :func:`build_mlp`; ``_devices`` — :func:`select_device` and friends,
+  :func:`seeded_on` (the one seeding of every torch training).
 * ``_size`` — :func:`count_parameters`, :func:`estimate_flops`.
 * ``_seasonal_naive`` — :class:`SeasonalNaiveForecaster`.
 * ``_quality`` — task quality (:func:`task_quality`, :data:`QUALITY_BY_TASK`), the zero-safe
@@ -20,6 +21,7 @@ from greennb.models._devices import (
     DEVICE_CHOICES,
     available_devices,
     describe_device,
+    seeded_on,
     select_device,
 )
 from greennb.models._network import ACTIVATIONS, build_mlp
@@ -67,6 +69,7 @@ __all__ = [
     "make_optimizer",
     "make_preprocessor",
     "mean_absolute_percentage_error",
+    "seeded_on",
     "select_device",
     "task_quality",
     "train_epochs",

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 
@@ -140,3 +141,29 @@ def _cpu_name():
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+@contextlib.contextmanager
+def seeded_on(device, seed):
+    """Seed torch for one training on ``device``, leaving the caller's random state untouched.
+
+    Inside the block, torch's CPU generator and (on CUDA) the device's generator start from
+    ``seed``, so weight initialisation, dropout and anything else drawn there repeat; on exit the
+    generators are restored (``torch.random.fork_rng``). Every torch training of greennb (the
+    estimators, DP-SGD, each federation) seeds through this one place.
+
+    Parameters
+    ----------
+    device : torch.device
+        Where the training runs (as returned by :func:`select_device`).
+    seed : int
+        The seed (>= 0).
+    """
+    import torch
+
+    forked = []
+    if device.type == "cuda":
+        forked = [torch.cuda.current_device() if device.index is None else device.index]
+    with torch.random.fork_rng(devices=forked):
+        torch.manual_seed(seed)
+        yield

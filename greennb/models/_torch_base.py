@@ -16,7 +16,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from greennb._validation import fraction, integer, is_integer, non_negative, one_of, positive
 from greennb.errors import InvalidTypeError, InvalidValueError
 from greennb.models._callbacks import check_callbacks
-from greennb.models._devices import select_device
+from greennb.models._devices import seeded_on, select_device
 from greennb.models._network import ACTIVATIONS, build_mlp
 from greennb.models._training import AMP_DTYPES, as_tensors, make_training_step, train_epochs
 
@@ -195,13 +195,8 @@ class _BaseTorchMLP(BaseEstimator):
 
         device = select_device(self.device)
         self.device_ = str(device)
-        forked_cuda = []
-        if device.type == "cuda":
-            forked_cuda = [torch.cuda.current_device() if device.index is None else device.index]
-        # Seed torch inside fork_rng so that weight initialisation and dropout are
-        # reproducible without changing the caller's global random state.
-        with torch.random.fork_rng(devices=forked_cuda):
-            torch.manual_seed(seed)
+        # Weight initialisation and dropout repeat, the caller's random state is untouched.
+        with seeded_on(device, seed):
             self.module_ = self._new_module(X.shape[1], n_outputs, device)
             shuffle_generator = torch.Generator().manual_seed(seed)
             train = as_tensors(device, (X, targets, weights), rows=train_rows)

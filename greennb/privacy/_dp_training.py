@@ -34,6 +34,7 @@ from greennb.models import (
     as_tensors,
     make_optimizer,
     make_preprocessor,
+    seeded_on,
     select_device,
 )
 
@@ -344,18 +345,13 @@ validation_fraction, patience, tol, amp_dtype, verbose, callbacks
         return device
 
     def _train(self, X, targets, weights, train_rows, validation_rows, n_outputs, seed):
-        import torch
 
         device = self._dp_device()
         self.device_ = str(device)
-        forked_cuda = []
-        if device.type == "cuda":
-            forked_cuda = [torch.cuda.current_device() if device.index is None else device.index]
         # One seed drives weight initialisation, Poisson sampling (torch's global CPU
         # generator, which Opacus' sampler uses when secure_mode is off) and the noise
-        # (the device's global generator), inside fork_rng so the caller's state is untouched.
-        with torch.random.fork_rng(devices=forked_cuda):
-            torch.manual_seed(seed)
+        # (the device's global generator); the caller's state is untouched.
+        with seeded_on(device, seed):
             module = self._new_module(X.shape[1], n_outputs, device)
             check_dp_compatible(module)
             train = as_tensors(device, (X, targets, weights), rows=train_rows)
