@@ -40,6 +40,11 @@ What lives where:
 - ``_tables``: :func:`component_table` and :func:`phase_table`, results as tables (mWh)
   with their intervals, methods and attribution;
 - ``_pricing``: :class:`Pricing`, one (country, PUE, ε) to price energy with;
+- ``_units``: :func:`energy_display_unit` and :data:`ENERGY_DISPLAY_UNITS`, the one engineering
+  unit (µWh, mWh, Wh, kWh) for energies shown together;
+- ``_equivalents``: :func:`co2e_equivalents`, :func:`energy_equivalents` and
+  :func:`describe_equivalents`, rough everyday equivalents (km by car, phone charges, kettle
+  boils) with cited factors (:data:`EQUIVALENT_SOURCES`);
 - ``_water`` and ``_embodied``: :func:`water_footprint`, :func:`embodied_emissions`, estimates;
 - ``_training_forecast_model``: :func:`forecast_training_energy`, the forecast of a whole
   training's energy, time and CO2e from its first measured epochs;
@@ -58,6 +63,14 @@ from greennb.energy._embodied import (
     DEFAULT_GPU_EMBODIED_KG_CO2E,
     EmbodiedEstimate,
     embodied_emissions,
+)
+from greennb.energy._equivalents import (
+    CO2E_FACTORS_G,
+    ENERGY_FACTORS_KWH,
+    EQUIVALENT_SOURCES,
+    co2e_equivalents,
+    describe_equivalents,
+    energy_equivalents,
 )
 from greennb.energy._facility import (
     DEFAULT_COOLING_SHARE,
@@ -104,11 +117,13 @@ from greennb.energy._session import (
 from greennb.energy._tables import component_table, phase_table
 from greennb.energy._totals import EnergyTotal, total_energy
 from greennb.energy._track import PhaseTracker, track
+from greennb.energy._units import ENERGY_DISPLAY_UNITS, energy_display_unit
 from greennb.energy._usage import Usage, UsageSampler, machine_shared
 from greennb.energy._verdict_table import verdict_table
 from greennb.energy._water import DEFAULT_WUE, WaterEstimate, water_footprint
 
 __all__ = [
+    "CO2E_FACTORS_G",
     "CoefficientModel",
     "ComponentMethod",
     "DEFAULT_COEFFICIENTS",
@@ -118,6 +133,9 @@ __all__ = [
     "DEFAULT_GPU_EMBODIED_KG_CO2E",
     "DEFAULT_PUE",
     "DEFAULT_WUE",
+    "ENERGY_DISPLAY_UNITS",
+    "ENERGY_FACTORS_KWH",
+    "EQUIVALENT_SOURCES",
     "ERROR_RANGES",
     "EmbodiedEstimate",
     "EnergyComparison",
@@ -146,13 +164,17 @@ __all__ = [
     "carbon_emissions",
     "carbon_scenarios",
     "close_session",
+    "co2e_equivalents",
     "compare_energy",
     "compare_speed",
     "component_table",
     "configure",
     "default_country",
+    "describe_equivalents",
     "dynamic_energy",
     "embodied_emissions",
+    "energy_display_unit",
+    "energy_equivalents",
     "facility_energy",
     "fit_with_energy_forecast",
     "forecast_training_energy",

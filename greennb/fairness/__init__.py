@@ -15,6 +15,15 @@ What lives where
     Worst-to-best group ratios ``min_g m(g) / max_g m(g)`` and their bootstrap.
 ``_sri``, ``_sri_result``
     :func:`social_responsibility_index` (``R = A / B``) and :class:`SRIResult`.
+``_rate_intervals``
+    :func:`wilson_interval`, :func:`rate_intervals` and :func:`group_rate_intervals`: Wilson
+    score intervals on per-group rates (:data:`RATE_METRICS`).
+``_sri_interval``
+    :func:`sri_interval` and :class:`SRIInterval`: ``R`` with a two-sided bootstrap interval
+    and a verdict against the bar.
+``_resolution``
+    :func:`accuracy_difference` and :class:`AccuracyDifference`: two accuracies on the same
+    rows against the ``1/n`` step.
 ``_calibration``
     :func:`calibration_by_group` and :class:`GroupCalibration`.
 ``_mitigation``, ``_mitigated_classifier``
@@ -43,7 +52,15 @@ from greennb.fairness._mitigation import (
     mitigate,
     sri_metric_for,
 )
+from greennb.fairness._rate_intervals import (
+    RATE_METRICS,
+    group_rate_intervals,
+    rate_intervals,
+    wilson_interval,
+)
+from greennb.fairness._resolution import AccuracyDifference, accuracy_difference
 from greennb.fairness._sri import social_responsibility_index
+from greennb.fairness._sri_interval import SRI_VERDICTS, SRIInterval, sri_interval
 from greennb.fairness._sri_policies import (
     BAR_TOLERANCE,
     COMPLIANCE_POLICIES,
@@ -55,6 +72,7 @@ from greennb.fairness._sri_policies import (
 from greennb.fairness._sri_result import SRIResult
 
 __all__ = [
+    "AccuracyDifference",
     "BAR_TOLERANCE",
     "CALIBRATION_STRATEGIES",
     "CLASSIFICATION_METRICS",
@@ -65,15 +83,23 @@ __all__ = [
     "MITIGATION_METHODS",
     "MitigatedClassifier",
     "POLICY_SOURCES",
+    "RATE_METRICS",
     "REASON_CODES",
     "REGRESSION_METRICS",
     "REGRESSION_SRI_METRICS",
+    "SRIInterval",
     "SRIResult",
     "SRI_METRICS",
+    "SRI_VERDICTS",
+    "accuracy_difference",
     "calibration_by_group",
     "group_label",
     "group_metrics",
+    "group_rate_intervals",
     "mitigate",
+    "rate_intervals",
     "social_responsibility_index",
+    "sri_interval",
     "sri_metric_for",
+    "wilson_interval",
 ]

@@ -124,6 +124,28 @@ def worst_and_best(
     return low, high
 
 
+def bootstrap_scores(
+    prepared: Prepared,
+    components: Sequence[str],
+    *,
+    n_bootstrap: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Return ``A`` (the NaN-aware minimum ratio) on each of ``n_bootstrap`` resamples.
+
+    Rows are resampled with replacement within each group, so every group
+    keeps its size (stratified bootstrap); an undefined resample is NaN.
+    """
+    members = [np.flatnonzero(prepared.codes == g) for g in range(len(prepared.groups))]
+    members = [rows for rows in members if len(rows)]
+    scores = np.empty(n_bootstrap)
+    for b in range(n_bootstrap):
+        rows = np.concatenate([m[rng.integers(0, len(m), size=len(m))] for m in members])
+        ratios = component_ratios(prepared, components, rows)
+        scores[b] = nanmin([r.value for r in ratios.values()])
+    return scores
+
+
 def bootstrap_lower_bound(
     prepared: Prepared,
     components: Sequence[str],
@@ -134,16 +156,9 @@ def bootstrap_lower_bound(
 ) -> tuple[float, int]:
     """Percentile-bootstrap lower bound of ``A`` and the number of undefined resamples.
 
-    Rows are resampled with replacement within each group, so every group
-    keeps its size (stratified bootstrap).
+    The resamples are those of :func:`bootstrap_scores` (stratified by group).
     """
-    members = [np.flatnonzero(prepared.codes == g) for g in range(len(prepared.groups))]
-    members = [rows for rows in members if len(rows)]
-    scores = np.empty(n_bootstrap)
-    for b in range(n_bootstrap):
-        rows = np.concatenate([m[rng.integers(0, len(m), size=len(m))] for m in members])
-        ratios = component_ratios(prepared, components, rows)
-        scores[b] = nanmin([r.value for r in ratios.values()])
+    scores = bootstrap_scores(prepared, components, n_bootstrap=n_bootstrap, rng=rng)
     n_undefined = int(np.isnan(scores).sum())
     if n_undefined == n_bootstrap:
         return math.nan, n_undefined

@@ -22,10 +22,12 @@ nan
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from greennb.fairness._inputs import Prepared
 
@@ -88,6 +90,23 @@ def component_counts(
         np.bincount(codes, weights=numerator.astype(float), minlength=n_groups),
         np.bincount(codes, weights=in_denominator.astype(float), minlength=n_groups),
     )
+
+
+def add_component_columns(
+    table: pd.DataFrame, prepared: Prepared, components: Sequence[str]
+) -> pd.DataFrame:
+    """Add each quantity's per-group value, ``_numerator`` and ``_denominator`` to ``table``.
+
+    ``table`` has one row per group of ``prepared``, in its order; a value whose denominator
+    is 0 is NaN. The table is changed in place and returned.
+    """
+    for component in components:
+        numerator, denominator = component_counts(component, prepared)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table[component] = np.where(denominator > 0, numerator / denominator, np.nan)
+        table[f"{component}_numerator"] = numerator
+        table[f"{component}_denominator"] = denominator
+    return table
 
 
 def ratio_or_nan(numerator: float, denominator: float) -> float:

@@ -47,7 +47,7 @@ from greennb.fairness._group_ratios import (
     worst_and_best,
 )
 from greennb.fairness._inputs import Prepared, prepare
-from greennb.fairness._rates import COMPONENT_LABELS, component_counts
+from greennb.fairness._rates import COMPONENT_LABELS, add_component_columns
 from greennb.fairness._sri_policies import (
     REASON_CODES,
     REGRESSION_SRI_METRICS,
@@ -67,12 +67,7 @@ def _by_group_table(
     sizes = prepared.sizes
     table["size"] = sizes
     table["small"] = (sizes > 0) & (sizes < min_group_size)
-    for component in components:
-        numerator, denominator = component_counts(component, prepared)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            table[component] = np.where(denominator > 0, numerator / denominator, np.nan)
-        table[f"{component}_numerator"] = numerator
-        table[f"{component}_denominator"] = denominator
+    add_component_columns(table, prepared, components)
     table.index = pd.Index(prepared.groups, name="group")
     return table
 
