@@ -10,6 +10,9 @@ Modules, in the order a dataset passes through them:
 - ``_checks``: :func:`check_sensitive` and :func:`check_target`;
 - ``_dataset``: :class:`Dataset`, a typed table with the roles of its columns (:data:`TASKS`);
 - ``_registry``: :func:`list_datasets`, :func:`load_dataset`, :func:`dataset_table`;
+- ``_labels``: :func:`label_groups`, :func:`group_display_label`,
+  :func:`sensitive_display_name` and :data:`SENSITIVE_DISPLAY_NAMES`, readable names and level
+  labels of the sensitive columns for figures and sentences (the data keep their codes);
 - ``_split``: :class:`Split` and :func:`split_dataset` (stratified, chronological, random);
 - ``_online``: :func:`fetch_online_dataset` and :func:`list_online_datasets`, fairlearn's
   larger online-only datasets;
@@ -38,6 +41,12 @@ from greennb.data._forecast_setups import (
     forecast_setup,
     load_forecast_dataset,
 )
+from greennb.data._labels import (
+    SENSITIVE_DISPLAY_NAMES,
+    group_display_label,
+    label_groups,
+    sensitive_display_name,
+)
 from greennb.data._lags import (
     LAG_COLUMN_TEMPLATE,
     add_lag_features,
@@ -59,6 +68,7 @@ __all__ = [
     "FORECAST_SETUPS",
     "ForecastSetup",
     "LAG_COLUMN_TEMPLATE",
+    "SENSITIVE_DISPLAY_NAMES",
     "Split",
     "TASKS",
     "UNKNOWN_CATEGORY",
@@ -70,12 +80,15 @@ __all__ = [
     "favourable_or_positive",
     "fetch_online_dataset",
     "forecast_setup",
+    "group_display_label",
+    "label_groups",
     "lag_column_name",
     "list_datasets",
     "list_online_datasets",
     "load_dataset",
     "load_forecast_dataset",
     "recent_period",
+    "sensitive_display_name",
     "split_dataset",
     "with_lag_features",
 ]
