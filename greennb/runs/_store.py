@@ -61,6 +61,7 @@ from greennb.runs._parameters import (
     check_parameters,
     resolve_parameters,
 )
+from greennb.runs._progress import PROGRESS_KWARG, CellProgress, earlier_durations, register_engine
 from greennb.runs._schema import METRICS_FILE, read_metrics
 
 #: ipykernel's native kernel: it runs with the interpreter that runs greennb. An explicit
@@ -209,17 +210,24 @@ def _execute(notebook: Path, work: Path, inject: dict[str, Any], **options) -> N
 
     _quiet_run_dir_warnings()
     ipc_dir = make_ipc_dir() if os.name == "posix" else None
+    progress = options["progress"]
+    engine = (
+        {} if progress is None else {"engine_name": register_engine(), PROGRESS_KWARG: progress}
+    )
     try:
         papermill.execute_notebook(
             str(notebook),
             str(work / notebook.name),
             parameters=inject,
             kernel_name=options["kernel"] or DEFAULT_KERNEL,
-            progress_bar=options["progress"],
+            progress_bar=False,  # greennb's own status line instead (greennb.runs._progress)
             execution_timeout=options["timeout"],
+            **engine,
             **_engine_options(work, ipc_dir),
         )
     finally:
+        if progress is not None:
+            progress.close()
         if ipc_dir is not None:
             remove_ipc_dir(ipc_dir)
     _relative_papermill_paths(work / notebook.name, notebook)
@@ -275,7 +283,9 @@ def run_case(
     kernel_name : str, optional
         Jupyter kernel; default ``"python3"`` (ipykernel, this interpreter).
     progress : bool
-        Show papermill's progress bar (cells).
+        Show a status line on stderr: the running cell, the nearest markdown heading above
+        it, elapsed time and the time left, estimated from an earlier finished run's cell
+        times (:mod:`greennb.runs._progress`).
     timeout : float, optional
         Longest time one cell may run (s); default no limit.
 
@@ -296,7 +306,13 @@ def run_case(
     overrides = check_parameters(case, parameters)
     full = resolve_parameters(case, overrides)
     case_dir = case_folder(Path(runs_root or default_runs_root()).resolve(), case)
-    options = {"kernel": kernel_name, "progress": progress, "timeout": timeout}
+    status = None
+    if progress:  # estimated from the cell times of an earlier run of the case, if any
+        earlier = earlier_durations(
+            case_dir, notebook.name, _parameter_hash(full), full.get("quick")
+        )
+        status = CellProgress(earlier)
+    options = {"kernel": kernel_name, "progress": status, "timeout": timeout}
     with _sigterm_as_interrupt():
         name, work = reserve_folder(case_dir, f"{{stamp}}-{_parameter_hash(full)}", temporary=True)
         clock = time.perf_counter()
