@@ -20,6 +20,10 @@ Sub-commands
 ``greennb compare RUN_A RUN_B``
     Which parameters differ between two runs, and per model in both the quality, R and
     energy of A and B with the change (:func:`greennb.report.compare_runs`).
+``greennb explore [--port PORT] [--host HOST] [--open]``
+    Serve the explorer over the run store on 127.0.0.1 (Voilà) and print its URL: filters,
+    the trade-off views with hover, one run's groups and energy phases
+    (:func:`greennb.report.serve_explorer`).
 ``greennb clean [--yes]``
     List (and with ``--yes`` remove) what killed runs left: ``.tmp-*`` run folders and kernel
     IPC folders whose process no longer runs (:func:`greennb.runs.find_leftovers`).
@@ -144,6 +148,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("run_b", metavar="RUN_B", help="run B, compared against A")
     compare.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
+    _add_explore_parser(commands)
     clean = commands.add_parser(
         "clean",
         help="list, or remove with --yes, the folders that killed runs left behind",
@@ -156,6 +161,32 @@ def _build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
     clean.add_argument("--yes", action="store_true", help="remove them (default: only list)")
     return parser
+
+
+def _add_explore_parser(commands) -> None:
+    from greennb.report._explore_app import DEFAULT_HOST, DEFAULT_PORT
+
+    explore = commands.add_parser(
+        "explore",
+        help="serve the explorer over the run store in a local web page (Voila)",
+        description="Serve the explorer over the run store on this machine and print its URL: "
+        "pick runs by case, dataset, model and parameters; see the trade-off views (quality, "
+        "energy, R) with hover; drill into one run's per-group rates and energy phases. It "
+        "refreshes by itself when runs land. Ctrl-C stops it.",
+    )
+    explore.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
+    explore.add_argument(
+        "--port", type=int, default=DEFAULT_PORT,
+        help=f"port to listen on; 0 picks a free one (default: {DEFAULT_PORT})",
+    )  # fmt: skip
+    explore.add_argument(
+        "--host", default=DEFAULT_HOST,
+        help=f"address to listen on (default: {DEFAULT_HOST}, this machine only; the page has "
+        "no password, so any other address shows the run store to whoever reaches it)",
+    )  # fmt: skip
+    explore.add_argument(
+        "--open", action="store_true", help="open the page in the default web browser"
+    )
 
 
 def _add_run_parser(commands) -> None:
@@ -399,6 +430,15 @@ def _command_clean(args: argparse.Namespace) -> int:
     return 0 if len(removed) == len(leftovers) else 1
 
 
+def _command_explore(args: argparse.Namespace) -> int:
+    from greennb.report import serve_explorer
+
+    return serve_explorer(
+        args.runs_dir, host=args.host, port=args.port, open_browser=args.open,
+        say=lambda line: print(line, flush=True),
+    )  # fmt: skip
+
+
 def _command(args: argparse.Namespace) -> int:
     """Run the parsed command; return the exit status."""
     if args.command == "demo":
@@ -418,6 +458,8 @@ def _command(args: argparse.Namespace) -> int:
         return _command_report(args)
     elif args.command == "compare":
         _command_compare(args)
+    elif args.command == "explore":
+        return _command_explore(args)
     elif args.command == "clean":
         return _command_clean(args)
     return 0

@@ -25,6 +25,12 @@
   one per view, case, dataset and metric (:class:`TradeoffView`).
 - ``_interactive``, ``_page_data``, ``_page_script``: :func:`interactive_page`, the
   self-contained offline HTML page (sortable, filterable table, the panels, the comparison).
+- ``_details``: one run's drill-down, :func:`run_groups` (a model's per-group rates) and
+  :func:`run_phases` (its energy phases with their intervals).
+- ``_explorer``: :class:`Explorer` and :func:`explore`, the live explorer of the store
+  (ipywidgets: filters, the trade-off views with hover, one run's details, refresh), and
+  :func:`filter_runs`; ``_explore_app``: :func:`start_explorer` and :func:`serve_explorer`,
+  what ``greennb explore`` runs (Voilà on 127.0.0.1, the URL printed).
 - ``_write``: :func:`write_report`, the CSV, Markdown and interactive HTML files in
   :data:`REPORT_DIR`, with :data:`ESTIMATE_NOTE` and the runs on a shared machine named.
 
@@ -46,6 +52,9 @@ from greennb.report._collect import (
     collect_runs,
 )
 from greennb.report._compare import RunComparison, compare_runs, run_summary
+from greennb.report._details import run_groups, run_phases
+from greennb.report._explore_app import ExplorerServer, serve_explorer, start_explorer
+from greennb.report._explorer import Explorer, explore, explorer_table, filter_runs
 from greennb.report._figures import footprint_figure, tradeoff_figure
 from greennb.report._interactive import interactive_page
 from greennb.report._markdown import (
@@ -61,6 +70,8 @@ from greennb.report._write import ESTIMATE_NOTE, REPORT_DIR, write_report
 
 __all__ = [
     "ESTIMATE_NOTE",
+    "Explorer",
+    "ExplorerServer",
     "FRACTION_METRICS",
     "MARKDOWN_COLUMNS",
     "QUALITY_BY_TASK",
@@ -75,10 +86,17 @@ __all__ = [
     "compare_runs",
     "differing_parameters",
     "escape_markdown",
+    "explore",
+    "explorer_table",
+    "filter_runs",
     "footprint_figure",
     "interactive_page",
     "markdown_table",
+    "run_groups",
+    "run_phases",
     "run_summary",
+    "serve_explorer",
+    "start_explorer",
     "tradeoff_figure",
     "tradeoff_views",
     "with_ranges",
