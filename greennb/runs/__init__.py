@@ -13,7 +13,14 @@
 - :mod:`~greennb.runs._start`: :func:`start_run`, a case notebook's record from its parameters;
 - :mod:`~greennb.runs._store`: :func:`run_case`, :func:`run_cases`, :func:`list_runs`;
 - :mod:`~greennb.runs._folders`: unique run folders, :func:`find_leftovers` and
-  :func:`remove_leftovers` (what killed runs left, ``greennb clean``).
+  :func:`remove_leftovers` (what killed runs left, ``greennb clean``);
+- :mod:`~greennb.runs._sweep`: :func:`run_sweep`, a case over a grid of parameters and seeds,
+  resumable (``greennb sweep``), its :class:`SweepResult`; the grid's points
+  (:mod:`~greennb.runs._sweep_grid`: :func:`parse_grid`, :func:`expand_grid`,
+  :class:`SweepPoint`), the record ``sweeps/<name>/sweep.json``
+  (:mod:`~greennb.runs._sweep_record`: :func:`read_sweep`, :func:`list_sweeps`), the executors
+  (:mod:`~greennb.runs._sweep_executors`: serial, process pool, Dask) and the flag on points that
+  shared a machine (:mod:`~greennb.runs._sweep_shared`).
 """
 
 from greennb.errors import RunFailed
@@ -70,13 +77,26 @@ from greennb.runs._store import (
     run_case,
     run_cases,
 )
+from greennb.runs._sweep import SweepResult, run_sweep
+from greennb.runs._sweep_executors import EXECUTORS
+from greennb.runs._sweep_grid import SEED_PARAMETER, SweepPoint, expand_grid, parse_grid
+from greennb.runs._sweep_record import (
+    POINT_STATES,
+    SWEEP_FILE,
+    SWEEPS_FOLDER,
+    list_sweeps,
+    read_sweep,
+)
+from greennb.runs._sweep_shared import CONCURRENT_ATTRIBUTION
 
 __all__ = [
     "CASE_RULES",
     "CHECKED_TYPES",
     "COMMON_RULES",
+    "CONCURRENT_ATTRIBUTION",
     "DEFAULT_KERNEL",
     "ERROR_FILE",
+    "EXECUTORS",
     "FAILED_SUFFIX",
     "HASH_LENGTH",
     "Leftover",
@@ -85,6 +105,7 @@ __all__ = [
     "NOTEBOOKS_DIR_ENV",
     "NOTEBOOK_PATTERN",
     "PARAMS_FILE",
+    "POINT_STATES",
     "RECORDED_LIBRARIES",
     "REQUIRED_KEYS",
     "RESERVED_PARAMETERS",
@@ -94,28 +115,38 @@ __all__ = [
     "RunRecord",
     "RunResult",
     "SCHEMA_VERSION",
+    "SEED_PARAMETER",
+    "SWEEPS_FOLDER",
+    "SWEEP_FILE",
+    "SweepPoint",
+    "SweepResult",
     "TMP_PREFIX",
     "case_parameters",
     "check_parameter_values",
     "check_parameters",
     "environment_info",
+    "expand_grid",
     "find_leftovers",
     "library_versions",
     "list_cases",
     "list_items",
     "list_runs",
+    "list_sweeps",
     "notebook_path",
     "notebooks_dir",
     "parameter_rules",
     "parameters_table",
+    "parse_grid",
     "parse_timeout",
     "read_metrics",
     "read_parameters_file",
+    "read_sweep",
     "remove_leftovers",
     "repository_checkout",
     "resolve_parameters",
     "run_case",
     "run_cases",
+    "run_sweep",
     "runs_root",
     "start_run",
     "validate_metrics",
