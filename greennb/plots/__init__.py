@@ -15,6 +15,8 @@ title and returns the Axes; save one into a run with :meth:`greennb.runs.RunReco
 - ``_tradeoffs``: :func:`tradeoff_scatter`, :func:`pareto_optimal`, :func:`pareto_frontier`,
   :func:`variant_group_bars`, :func:`group_change_bars`.
 - ``_forecasts``: :func:`forecast_vs_actual`, :func:`training_energy_curve`.
+- ``_seeds``: :func:`seed_errorbars`, a sweep's grid points with their mean over seeds, 95 %
+  interval and every seed's value.
 - ``_widgets``: :class:`TradeoffWidget`, what the notebooks' trade-off widgets share (controls,
   a pure ``update(**values) -> dict``, a live summary and a figure of the state). The widgets,
   loaded on first use so that ``import greennb.plots`` imports neither ipywidgets nor
@@ -43,6 +45,7 @@ from greennb.plots._fairness import (
     group_rate_bars,
 )
 from greennb.plots._forecasts import forecast_vs_actual, training_energy_curve
+from greennb.plots._seeds import seed_errorbars
 from greennb.plots._tradeoffs import (
     group_change_bars,
     pareto_frontier,
@@ -81,6 +84,7 @@ __all__ = [
     "pareto_frontier",
     "pareto_optimal",
     "scenario_heatmap",
+    "seed_errorbars",
     "sri_widget",
     "threshold_widget",
     "tradeoff_scatter",

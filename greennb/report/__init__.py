@@ -31,6 +31,11 @@
   (ipywidgets: filters, the trade-off views with hover, one run's details, refresh), and
   :func:`filter_runs`; ``_explore_app``: :func:`start_explorer` and :func:`serve_explorer`,
   what ``greennb explore`` runs (Voilà on 127.0.0.1, the URL printed).
+- ``_seeds``: across seeds, :func:`sweep_runs` (a sweep's runs with its grid parameters),
+  :func:`seed_summary` (per grid point without its seed: mean, spread and 95 % t interval of
+  quality, R and energy), :func:`seed_differences` (which differences between grid points exceed
+  the seed-to-seed spread, Welch's interval), :func:`seed_table_markdown`, and the report's
+  "Across seeds" section with its CSV files and figures.
 - ``_write``: :func:`write_report`, the CSV, Markdown and interactive HTML files in
   :data:`REPORT_DIR`, with :data:`ESTIMATE_NOTE` and the runs on a shared machine named.
 
@@ -65,6 +70,13 @@ from greennb.report._markdown import (
 )
 from greennb.report._parameters import differing_parameters
 from greennb.report._scan import SkippedRun
+from greennb.report._seeds import (
+    SEED_METRICS,
+    seed_differences,
+    seed_summary,
+    seed_table_markdown,
+    sweep_runs,
+)
 from greennb.report._tradeoff_views import VIEWS, TradeoffView, tradeoff_views
 from greennb.report._write import ESTIMATE_NOTE, REPORT_DIR, write_report
 
@@ -78,6 +90,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "REPORT_DIR",
     "RunComparison",
+    "SEED_METRICS",
     "SKIPPED_RUNS",
     "SkippedRun",
     "TradeoffView",
@@ -95,8 +108,12 @@ __all__ = [
     "run_groups",
     "run_phases",
     "run_summary",
+    "seed_differences",
+    "seed_summary",
+    "seed_table_markdown",
     "serve_explorer",
     "start_explorer",
+    "sweep_runs",
     "tradeoff_figure",
     "tradeoff_views",
     "with_ranges",

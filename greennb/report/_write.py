@@ -29,6 +29,7 @@ from greennb.report._markdown import (
     with_ranges,
 )
 from greennb.report._scan import SkippedRun
+from greennb.report._seeds import seeds_section
 from greennb.runs import runs_root as default_runs_root
 
 #: The report's folder inside the run store.
@@ -168,6 +169,7 @@ def write_report(
     shared = _shared_note(table, escape_markdown)
     notes = "\n\n".join(note for note in (ESTIMATE_NOTE, shared) if note)
     markdown = markdown_table(with_ranges(table), MARKDOWN_COLUMNS) + _skipped_markdown(table)
+    markdown += seeds_section(root, table, out)  # across seeds, per sweep: CSV, PNG, tables
     (out / "report.md").write_text(heading + notes + "\n\n" + markdown, encoding="utf-8")
     intro, footer = _intro_html(table, root), _skipped_html(table)
     page = interactive_page(table, intro_html=intro, footer_html=footer)
