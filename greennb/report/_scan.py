@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from greennb.errors import GreennbError, InvalidValueError
-from greennb.runs import FAILED_SUFFIX, METRICS_FILE, read_metrics
+from greennb.runs import FAILED_SUFFIX, METRICS_FILE, SWEEPS_FOLDER, read_metrics
 
 #: Why a folder that resolves outside the store root is not read.
 OUTSIDE_STORE_MSG = "it links out of the run store, to {target}; the report reads none of it"
@@ -119,7 +119,8 @@ def scan_store(root: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list[Skip
     skipped: list[SkippedRun] = []
     if not root.is_dir():
         return runs, skipped
-    for case_dir in sorted(p for p in root.iterdir() if _is_listed(p)):
+    # sweeps/ holds the sweep records (greennb sweep), not a case's runs
+    for case_dir in sorted(p for p in root.iterdir() if _is_listed(p) and p.name != SWEEPS_FOLDER):
         target = _outside(case_dir, root)
         if target is not None:
             skipped.append(SkippedRun(case_dir.name, OUTSIDE_STORE_MSG.format(target=target)))
