@@ -103,10 +103,10 @@ def status_words(statuses: Iterable[Any]) -> str:
     >>> status_words(["estimated", None, "measured", "estimated"])
     'estimated, measured'
     >>> status_words([])
-    'measured or estimated: not recorded'
+    'status not recorded'
     """
     found = sorted({str(s) for s in statuses if s is not None and not pd.isna(s)})
-    return ", ".join(found) if found else "measured or estimated: not recorded"
+    return ", ".join(found) if found else "status not recorded"
 
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")

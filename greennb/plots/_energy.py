@@ -1,8 +1,9 @@
 """Energy and carbon figures: energy per phase, E_total's parts, emissions across grids.
 
-Energies come in kWh from greennb and are drawn in the unit asked for (Wh or mWh read best for
-notebook-sized runs); emissions are g CO2e. Titles say whether the figures were measured or
-estimated, from their status. Every bar carries its interval as an error bar when the input
+Energies come in kWh from greennb and are drawn in one engineering unit per figure (µWh, mWh,
+Wh or kWh, chosen from the figure's values unless a unit is asked for; never a ``×1e−6``
+offset); emissions are g CO2e. Titles say whether the figures were measured or estimated,
+from their status. Every bar carries its interval as an error bar when the input
 has one (an :class:`~greennb.energy.EnergyInterval`, or ``<value>_low`` / ``<value>_high``
 columns), clipped at 0 (see :mod:`greennb.plots._intervals`).
 """
@@ -19,7 +20,15 @@ import seaborn as sns
 
 from greennb.energy import EnergyInterval
 from greennb.errors import InvalidValueError
-from greennb.plots._axes import ENERGY_UNITS, MASS_UNITS, _axes, _require, _unit_factor, _words
+from greennb.plots._axes import (
+    MASS_UNITS,
+    _axes,
+    _require,
+    _unit_factor,
+    _words,
+    energy_unit,
+    status_words,
+)
 from greennb.plots._intervals import interval_barplot, summarise_bars
 
 #: Quantities of :func:`footprint_bars`: column → (axis label, factor from the column's unit).
@@ -90,9 +99,14 @@ def energy_table(results: Sequence[Any], *, label: str = "model") -> pd.DataFram
 
 
 def energy_bars(
-    table: pd.DataFrame, *, x: str = "model", hue: str = "phase", ax: plt.Axes | None = None
+    table: pd.DataFrame,
+    *,
+    x: str = "model",
+    hue: str = "phase",
+    ax: plt.Axes | None = None,
+    unit: str | None = None,
 ) -> plt.Axes:
-    """Bar chart of energy (Wh) per model and phase, flagging estimated figures in the title.
+    """Bar chart of energy per model and phase, saying in the title if measured or estimated.
 
     Parameters
     ----------
@@ -105,16 +119,21 @@ def energy_bars(
         Columns for the bar positions and colours.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
+    unit : {"kWh", "Wh", "mWh", "µWh"}, optional
+        Unit of the bars; default the engineering unit that reads best for the table.
     """
     _require(table, [x, hue, "energy_wh", "status"], "energy_bars")
     ax = _axes(ax)
-    bars = summarise_bars(table, keys=list(dict.fromkeys([x, hue])), value="energy_wh")
+    columns = [c for c in ("energy_wh", "energy_wh_low", "energy_wh_high") if c in table]
+    wh = table[columns].apply(pd.to_numeric, errors="coerce")
+    unit, factor = energy_unit((wh / 1e3).to_numpy().ravel(), unit)
+    scaled = table.assign(**{c: wh[c] * factor / 1e3 for c in columns})
+    bars = summarise_bars(scaled, keys=list(dict.fromkeys([x, hue])), value="energy_wh")
     interval_barplot(bars, category=x, value="energy_wh", hue=hue, ax=ax)
-    statuses = sorted(set(table["status"].dropna()))
     ax.set(
         xlabel=_words(x),
-        ylabel="energy (Wh)",
-        title=f"Energy per {_words(x)} and {hue} ({', '.join(statuses)})",
+        ylabel=f"energy ({unit})",
+        title=f"Energy per {_words(x)} and {hue} ({status_words(table['status'])})",
     )
     return ax
 
@@ -157,7 +176,7 @@ def scenario_heatmap(
 def facility_breakdown(
     facility: Any,
     *,
-    unit: str = "mWh",
+    unit: str | None = None,
     status: str | None = None,
     ax: plt.Axes | None = None,
     interval: Any = None,
@@ -168,8 +187,8 @@ def facility_breakdown(
     ----------
     facility : FacilityEnergy
         A result of :func:`greennb.facility_energy` (energies in kWh).
-    unit : {"kWh", "Wh", "mWh"}
-        Unit of the bars; small notebook runs read best in mWh.
+    unit : {"kWh", "Wh", "mWh", "µWh"}, optional
+        Unit of the bars; default the engineering unit that reads best for E_total.
     status : str, optional
         How the computation energy was obtained (``"measured"`` or ``"estimated"``), shown in
         the title; default the status of ``interval`` when it is a result.
@@ -187,10 +206,11 @@ def facility_breakdown(
         For an unknown unit, or an interval whose value is not the facility's computation
         energy.
     """
-    scale = _unit_factor(unit, ENERGY_UNITS, name="energy unit")
     if status is None and interval is not None:
         status = getattr(interval, "status", None)
     bounds = _interval_of(interval) if interval is not None else None
+    largest = facility.total_kwh * (bounds.high / bounds.value if bounds and bounds.value else 1)
+    unit, scale = energy_unit([largest], unit)
     if bounds is not None and not math.isclose(
         bounds.value, facility.computation_kwh, rel_tol=1e-9, abs_tol=1e-15
     ):
@@ -218,7 +238,7 @@ def facility_breakdown(
         ylabel=f"energy ({unit})",
         title=(
             f"E_total = {total} {unit} at PUE {facility.pue:g} "
-            "(computation + data centre + cooling)" + (f", {status}" if status else "")
+            f"(computation + data centre + cooling), {status_words([status])}"
         ),
     )
     return ax
@@ -243,14 +263,19 @@ def footprint_bars(
         ``machine_shared`` says so in its label.
     value : {"total_kwh", "energy_kwh", "emissions_g", "train_kwh", "inference_kwh_per_1000"}
         Quantity drawn: facility or computation energy, training energy or energy per 1,000
-        predictions (shown in Wh) or g CO2e. Its status column is ``energy_status``
-        (``train_status``, ``inference_status`` for the last two).
+        predictions (in the engineering unit that reads best) or g CO2e. Its status
+        column is ``energy_status`` (``train_status``, ``inference_status`` for the last
+        two).
     ax : matplotlib.axes.Axes, optional
         Where to draw.
     """
     label, factor = _unit_factor(value, FOOTPRINT_VALUES, name="footprint value")
     status = _FOOTPRINT_STATUS.get(value, "energy_status")
     _require(table, ["case", "model", status, value], "footprint_bars")
+    if "(Wh)" in label:  # an energy: one engineering unit for the figure's values
+        energies = [c for c in (value, f"{value}_low", f"{value}_high") if c in table.columns]
+        unit, factor = energy_unit(table[energies].to_numpy().ravel())
+        label = label.replace("(Wh)", f"({unit})")
     keys = [key for key in _FOOTPRINT_KEYS if key in table.columns]
     shown = {value: table[value]}
     for bound in ("low", "high"):
@@ -274,7 +299,7 @@ def footprint_bars(
         interval_barplot(
             bars, category="bar", value=value, hue="case", legend=False, ax=ax, horizontal=True
         )
-    statuses = ", ".join(sorted(set(table[status].dropna())))
+    statuses = status_words(table[status])
     names = " / ".join(key for key in keys if key != "parameter_set")
     ax.set(xlabel=label, ylabel=names, title=f"per {names.replace(' / ', ', ')} ({statuses})")
     return ax

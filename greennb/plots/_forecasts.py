@@ -16,7 +16,7 @@ import seaborn as sns
 
 from greennb.energy import worst_status
 from greennb.errors import InvalidValueError
-from greennb.plots._axes import _axes, _require
+from greennb.plots._axes import _axes, _require, energy_unit
 from greennb.plots._intervals import clipped_bounds, interval_columns
 
 PREDICTION_LENGTH_MSG = (
@@ -62,6 +62,8 @@ def forecast_vs_actual(
     )
     ax = _axes(ax, figsize=(9.0, 4.0))
     sns.lineplot(data=table, x="time", y="value", hue="series", style="series", ax=ax)
+    # Outside the axes: inside, the legend hid the features the prose points to (a dip).
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.set(
         xlabel="time",
         ylabel=f"value ({unit})" if unit else "value",
@@ -85,8 +87,9 @@ def training_energy_curve(
         As returned by :meth:`greennb.energy.TrainingEnergyOutcome.epoch_table` (columns
         ``epoch``, ``cumulative_energy_wh``, ``forecast_energy_wh``,
         ``used_for_forecast``, and ``status``; a table without ``status`` is labelled
-        ``"tracked"``). With ``cumulative_energy_wh_low`` and ``cumulative_energy_wh_high``
-        the tracked energy's interval is drawn as a band, clipped at 0 Wh.
+        ``"tracked"``), drawn in the engineering unit that reads best (µWh to kWh). With
+        ``cumulative_energy_wh_low`` and ``cumulative_energy_wh_high`` the tracked energy's
+        interval is drawn as a band, clipped at 0.
     planned_epochs : int, optional
         Draw a vertical line at the planned end of the run.
     ax : matplotlib.axes.Axes, optional
@@ -96,6 +99,10 @@ def training_energy_curve(
     _require(table, needed, "training_energy_curve")
     ax = _axes(ax)
     status = worst_status(list(table["status"])) if "status" in table else "tracked"
+    energies = [c for c in table.columns if str(c).endswith("energy_wh") or "energy_wh_" in c]
+    wh = table[energies].apply(pd.to_numeric, errors="coerce")
+    unit, factor = energy_unit((wh / 1e3).to_numpy().ravel())
+    table = table.assign(**{c: wh[c] * factor / 1e3 for c in energies})
     sns.lineplot(data=table, x="epoch", y="cumulative_energy_wh", marker="o", label=status, ax=ax)
     if interval_columns(table, "cumulative_energy_wh") is not None:
         low, high = clipped_bounds(table, "cumulative_energy_wh")
@@ -111,7 +118,7 @@ def training_energy_curve(
     ax.legend(loc="upper left")
     ax.set(
         xlabel="epoch",
-        ylabel="cumulative computation energy (Wh)",
+        ylabel=f"cumulative computation energy ({unit})",
         title=f"Training energy ({status}) vs forecast after {k} epoch(s)",
     )
     return ax

@@ -9,13 +9,15 @@ metrics are fractions unless the metric is an error in the target's unit (MAE).
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from greennb._noise import DEFAULT_NOISE, LESS, NO_DIFFERENCE, band_verdict
 from greennb._validation import non_negative
 from greennb.errors import InvalidValueError
-from greennb.plots._axes import NO_COLUMNS_MSG, _axes, _require, _words
+from greennb.plots._axes import NO_COLUMNS_MSG, _axes, _require, _words, energy_unit, status_words
 from greennb.plots._intervals import scatter_errorbars
 
 NO_ROWS_MSG = "{what} found no rows for {name}={value!r}; valid values: {valid}."
@@ -29,8 +31,14 @@ def tradeoff_scatter(
     hue: str = "sri",
     label: str | None = "model",
     ax: plt.Axes | None = None,
+    log_x: bool = False,
 ) -> plt.Axes:
     """Scatter of quality against energy, coloured by the social responsibility index.
+
+    An energy in kWh (a column ending in ``_kwh``) is drawn in one engineering unit chosen
+    from its values (µWh to kWh), and the axis says whether it was measured or estimated
+    (from a ``status`` or ``energy_status`` column). Point labels are placed where they do not
+    overprint each other or the points, with a leader line when no free place is near.
 
     Parameters
     ----------
@@ -43,22 +51,109 @@ def tradeoff_scatter(
         Column whose values annotate the points.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
+    log_x : bool, default False
+        Logarithmic energy axis (set before the labels are placed).
     """
     _require(table, [x, y, hue], "tradeoff_scatter")
     ax = _axes(ax)
-    scatter_errorbars(ax, table, x=x, y=y)
-    sns.scatterplot(data=table, x=x, y=y, hue=hue, palette="viridis", s=80, ax=ax)
-    if label and label in table.columns:
-        for _, row in table.iterrows():
-            ax.annotate(
-                str(row[label]), (row[x], row[y]), textcoords="offset points", xytext=(4, 4)
-            )
+    if log_x:
+        _log_axis(ax)
+    shown, xlabel = _energy_axis(table, x)
+    scatter_errorbars(ax, shown, x=x, y=y)
+    sns.scatterplot(data=shown, x=x, y=y, hue=hue, palette="viridis", s=80, ax=ax)
+    if label and label in shown.columns:
+        place_labels(ax, shown, x=x, y=y, label=label)
     ax.set(
-        xlabel=_words(x).replace("kwh", "(kWh)"),
+        xlabel=xlabel,
         ylabel=_words(y),
         title=f"Trade-off: {_words(y)} vs energy, coloured by {hue}",
     )
     return ax
+
+
+def _energy_axis(table: pd.DataFrame, x: str) -> tuple[pd.DataFrame, str]:
+    """Return the table with a kWh column ``x`` in its engineering unit, and the axis label."""
+    if not str(x).endswith("_kwh"):
+        return table, _words(x)
+    columns = [c for c in (x, f"{x}_low", f"{x}_high") if c in table.columns]
+    values = table[columns].apply(pd.to_numeric, errors="coerce")
+    unit, factor = energy_unit(values.to_numpy().ravel())
+    status = next((c for c in ("status", "energy_status") if c in table.columns), None)
+    flag = status_words(table[status]) if status else status_words([])
+    name = _words(str(x)[: -len("_kwh")])
+    return table.assign(**{c: values[c] * factor for c in columns}), f"{name} ({unit}, {flag})"
+
+
+def _log_axis(ax: plt.Axes) -> None:
+    """Make the x axis logarithmic with plain, non-colliding tick labels (1, 2, 5 per decade)."""
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=12))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.tick_params(axis="x", labelrotation=30)
+
+
+# Candidate label offsets from a point, in points: right, above, left, below, then farther.
+_LABEL_OFFSETS = (
+    (7, 5), (7, -13), (-7, 5), (-7, -13), (0, 11), (0, -19),
+    (16, 14), (-16, 14), (16, -22), (-16, -22), (28, 0), (-28, 0), (0, 26), (0, -34),
+)  # fmt: skip
+_MARKER_RADIUS = 6.0  # display pixels kept free around each point
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Area shared by two boxes ``(x0, y0, x1, y1)`` in display pixels."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return max(width, 0.0) * max(height, 0.0)
+
+
+def place_labels(ax: plt.Axes, table: pd.DataFrame, *, x: str, y: str, label: str) -> None:
+    """Annotate each point with its label where it overlaps no other label, point or edge.
+
+    Written here because adjustText is not installed: a greedy search over a few offsets
+    per point (nearest first), in display coordinates; a label that finds no free place
+    takes the least-crowded one and a leader line to its point.
+    """
+    ax.autoscale_view()
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    edge = (frame.x0, frame.y0, frame.x1, frame.y1)
+    rows = table[[x, y, label]].apply(
+        lambda c: c if c.name == label else pd.to_numeric(c, "coerce")
+    )
+    rows = rows.dropna(subset=[x, y])
+    points = ax.transData.transform(rows[[x, y]].to_numpy(dtype=float))
+    r = _MARKER_RADIUS
+    taken = [(px - r, py - r, px + r, py + r) for px, py in points]
+    for _, row in rows.iterrows():
+        best = None
+        for dx, dy in _LABEL_OFFSETS:
+            text = ax.annotate(
+                str(row[label]), (row[x], row[y]), xytext=(dx, dy), textcoords="offset points",
+                ha="left" if dx > 0 else "right" if dx < 0 else "center", fontsize="small",
+            )  # fmt: skip
+            box = text.get_window_extent(renderer)
+            bounds = (box.x0, box.y0, box.x1, box.y1)
+            outside = box.width * box.height - _overlap(bounds, edge)
+            cost = sum(_overlap(bounds, other) for other in taken) + outside
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, text, bounds, (dx, dy))
+            else:
+                text.remove()
+            if cost == 0:
+                break
+        cost, text, bounds, (dx, dy) = best
+        if cost > 0 or np.hypot(dx, dy) > 20:
+            text.remove()
+            text = ax.annotate(
+                str(row[label]), (row[x], row[y]), xytext=(dx, dy), textcoords="offset points",
+                ha="left" if dx > 0 else "right" if dx < 0 else "center", fontsize="small",
+                arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.6},
+            )  # fmt: skip
+        taken.append(bounds)
 
 
 def _cost_bands(table: pd.DataFrame, x: str, x_range: tuple[str, str] | None) -> pd.DataFrame:
@@ -182,15 +277,15 @@ def pareto_frontier(
         Where to draw.
     """
     _require(table, [x, y, hue], "pareto_frontier")
-    ax = tradeoff_scatter(table, x=x, y=y, hue=hue, label=label, ax=ax)
-    front = table[pareto_optimal(table, x=x, y=y, x_range=x_range, noise=noise)].sort_values(x)
+    ax = tradeoff_scatter(table, x=x, y=y, hue=hue, label=label, ax=ax, log_x=log_x)
+    optimal = pareto_optimal(table, x=x, y=y, x_range=x_range, noise=noise)
+    shown, _ = _energy_axis(table, x)  # the unit tradeoff_scatter drew x in
+    front = shown[optimal].sort_values(x)
     ax.step(front[x], front[y], where="post", color="grey", linestyle="--", label="Pareto front")
     ax.scatter(front[x], front[y], s=220, facecolors="none", edgecolors="grey")
-    if log_x:
-        ax.set_xscale("log")
     ax.legend(loc="best", fontsize="small", title=hue_label or hue)
     ax.set(
-        xlabel=xlabel or _words(x),
+        xlabel=xlabel or _energy_axis(table, x)[1],
         ylabel=ylabel or _words(y),
         title=f"Pareto front of {_words(y)} and cost (colour: {hue_label or hue})",
     )

@@ -227,3 +227,30 @@ def test_grid_carbon_bars_draw_the_emissions_interval(bar_error_spans):
     ax = plots.grid_carbon_bars(table, unit="mg")
     expected = sorted((500 * g, 2000 * g) for g in table["emissions_g"])
     assert np.allclose(bar_error_spans(ax), expected)
+
+
+def test_energy_bars_choose_one_engineering_unit():
+    table = pd.DataFrame(
+        {
+            "model": ["a", "b"],
+            "phase": ["train", "train"],
+            "energy_wh": [0.004, 0.0021],
+            "energy_wh_low": [0.003, 0.002],
+            "energy_wh_high": [0.005, 0.0022],
+            "status": ["estimated", "estimated"],
+        }
+    )
+    ax = plots.energy_bars(table)
+    assert ax.get_ylabel() == "energy (mWh)"
+    assert sorted(round(p.get_height(), 9) for p in ax.patches if p.get_height()) == [2.1, 4.0]
+    assert ax.get_title().endswith("(estimated)")
+    assert plots.energy_bars(table, unit="Wh").get_ylabel() == "energy (Wh)"
+
+
+def test_facility_breakdown_unit_is_automatic():
+    from greennb.energy import facility_energy
+
+    facility = facility_energy(2e-9, pue=1.5)  # 2 µWh of computation
+    ax = plots.facility_breakdown(facility)
+    assert ax.get_ylabel() == "energy (µWh)"
+    assert "E_total = 3 µWh" in ax.get_title() and ax.get_title().endswith("status not recorded")

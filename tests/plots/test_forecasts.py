@@ -54,3 +54,30 @@ def test_training_energy_curve_draws_the_interval_as_a_band_above_0_wh():
     (band,) = [c for c in ax.collections if c.get_label() == "estimated: interval"]
     vertices = band.get_paths()[0].vertices
     assert vertices[:, 1].min() == 0.0 and vertices[:, 1].max() == 4.0
+
+
+def test_forecast_legend_sits_outside_the_axes():
+    import pandas as pd
+
+    times = pd.date_range("2016-07-01", periods=30, freq="D")
+    ax = plots.forecast_vs_actual(times, [1.0] * 30, {"mlp": [1.1] * 30})
+    ax.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1 - 1
+
+
+def test_training_energy_curve_in_engineering_units():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "epoch": [1, 2],
+            "cumulative_energy_wh": [0.002, 0.004],
+            "forecast_energy_wh": [0.002, 0.0041],
+            "used_for_forecast": [True, False],
+            "status": ["estimated", "estimated"],
+        }
+    )
+    ax = plots.training_energy_curve(table)
+    assert ax.get_ylabel() == "cumulative computation energy (mWh)"
+    assert list(ax.get_lines()[0].get_ydata()) == [2.0, 4.0]

@@ -34,7 +34,7 @@ def test_tradeoff_scatter_annotates_and_labels_kwh():
     )
     ax = plots.tradeoff_scatter(table)
     assert {text.get_text() for text in ax.texts} == {"a", "b"}
-    assert ax.get_xlabel() == "energy (kWh)" and ax.get_ylabel() == "accuracy"
+    assert ax.get_xlabel() == "energy (kWh, status not recorded)" and ax.get_ylabel() == "accuracy"
     assert ax.get_title() == "Trade-off: accuracy vs energy, coloured by sri"
     with pytest.raises(ValueError, match="tradeoff_scatter needs the columns"):
         plots.tradeoff_scatter(table, y="mae")
@@ -187,3 +187,62 @@ def test_pareto_optimal_compares_the_repeats_ranges():
 def test_pareto_optimal_refuses_a_negative_noise(variants):
     with pytest.raises(ValueError, match="noise.*-0.1"):
         plots.pareto_optimal(variants, x="energy_wh", y="accuracy", noise=-0.1)
+
+
+def _boxes(ax):
+    renderer = ax.figure.canvas.get_renderer()
+    return [text.get_window_extent(renderer) for text in ax.texts]
+
+
+def test_tradeoff_scatter_chooses_the_unit_and_says_the_status():
+    table = pd.DataFrame(
+        {
+            "model": ["a", "b"],
+            "energy_kwh": [2e-6, 4e-6],
+            "energy_kwh_low": [1e-6, 3e-6],
+            "energy_kwh_high": [3e-6, 5e-6],
+            "accuracy": [0.8, 0.9],
+            "sri": [1.0, 0.5],
+            "status": ["estimated", "estimated"],
+        }
+    )
+    ax = plots.tradeoff_scatter(table)
+    assert ax.get_xlabel() == "energy (mWh, estimated)"
+    offsets = np.concatenate([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
+    assert sorted(offsets[:, 0])[-2:] == pytest.approx([2.0, 4.0])  # mWh, no 1e-6 offset
+    assert ax.xaxis.get_major_formatter().get_offset() == ""
+
+
+def test_tradeoff_scatter_labels_do_not_overprint():
+    names = ["logistic", "logistic-threshold_optimizer", "mlp", "mlp-threshold_optimizer"]
+    table = pd.DataFrame(
+        {
+            "model": names,
+            "energy_kwh": [1.0e-3, 1.01e-3, 1.02e-3, 1.03e-3],
+            "accuracy": [0.80, 0.801, 0.802, 0.799],
+            "sri": [1.0, 1.1, 0.9, 1.2],
+        }
+    )
+    ax = plots.tradeoff_scatter(table)
+    boxes = _boxes(ax)
+    assert {t.get_text() for t in ax.texts} == set(names)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+
+
+def test_pareto_frontier_log_axis_has_plain_ticks():
+    table = pd.DataFrame(
+        {
+            "variant": ["a", "b", "c"],
+            "wh": [0.21, 0.35, 0.6],
+            "accuracy": [0.7, 0.8, 0.9],
+            "sri": [1.0, 1.0, 1.0],
+        }
+    )
+    ax = plots.pareto_frontier(table, x="wh", log_x=True)
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels(minor=True) if t.get_text()]
+    assert labels == []  # no minor labels to collide
+    shown = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert set(shown) >= {"0.2", "0.5"}
