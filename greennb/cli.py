@@ -13,8 +13,9 @@ Sub-commands
 ``greennb run CASE [CASE ...] [-p NAME VALUE]... [--all]``
     Execute case notebooks with papermill into the run store
     (``papermill_runs/<case>/<timestamp>-<hash>/``), parameters checked first.
-``greennb list``
-    The cases and their parameters: type, default and help.
+``greennb list [CASE ...]``
+    The cases and their parameters in 80 columns: an overview (type, default, help), or the
+    given cases in full, with allowed values (:func:`greennb.runs.parameters_listing`).
 ``greennb report``
     Aggregate every finished run into ``papermill_runs/report/`` (CSV, Markdown, HTML).
 ``greennb compare RUN_A RUN_B``
@@ -52,7 +53,7 @@ from greennb.runs import (
     RunFailed,
     RunResult,
     list_cases,
-    parameters_table,
+    parameters_listing,
     read_parameters_file,
     run_cases,
 )
@@ -120,11 +121,20 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     countries.add_argument("--search", default="", help="only rows whose code or name contain this")
     _add_run_parser(commands)
-    commands.add_parser(
+    listing = commands.add_parser(
         "list",
         help="list the case notebooks and their parameters",
-        description="List the case notebooks (notebooks/NN_<case>.ipynb) and the parameters of "
-        "each, with type, default and help, as papermill reads the parameters cell.",
+        description="List the case notebooks (notebooks/NN_<case>.ipynb) and their parameters "
+        "as papermill reads the parameters cell, in 80 columns. Without CASE: the parameters "
+        "every case shares once, then each case's own, one line each (type, default, help "
+        "shortened with '…'). With CASE: every parameter of that case in full, with its help "
+        "and the values it allows.",
+    )
+    listing.add_argument(
+        "cases",
+        nargs="*",
+        metavar="CASE",
+        help="show these cases in full: help and allowed values of every parameter",
     )
     report = commands.add_parser(
         "report",
@@ -285,6 +295,21 @@ def _run_parameters(args: argparse.Namespace) -> dict:
     return {**parameters, **dict(args.parameter)}
 
 
+def _sri_text(fairness: dict) -> str:
+    """Return a recorded model's headline SRI (its first), e.g. ``R 1.09 (demographic_parity)``."""
+    if not fairness:
+        return "R not recorded"
+    label, sri = next(iter(fairness.items()))
+    if sri["value"] is None:
+        return f"R undefined ({label}: {sri['reason']})"
+    notes = [label]
+    if sri["meets_bar"] is not None:
+        notes.append(f"{'meets' if sri['meets_bar'] else 'below'} the bar B = {sri['bar']:g}")
+    if sri.get("lower_bound") is not None:
+        notes.append(f"{sri['confidence']:.0%} lower bound {sri['lower_bound']:.3g}")
+    return f"R {sri['value']:.3g} ({', '.join(notes)})"
+
+
 def _print_run(result: RunResult) -> None:
     print(f"greennb: {result.case} finished in {result.wall_s:.1f} s -> {result.path}")
     for model in result.metrics["models"]:
@@ -292,7 +317,8 @@ def _print_run(result: RunResult) -> None:
         energy = model["energy_total"]
         kwh = energy["energy_kwh"]
         wh = "n/a" if kwh is None else f"{kwh * 1000:.3g} Wh"
-        print(f"  {model['name']}: {quality}; energy {wh} ({energy['status']})")
+        sri = _sri_text(model["fairness"])
+        print(f"  {model['name']}: {quality}; {sri}; energy {wh} ({energy['status']})")
 
 
 def _command_run(args: argparse.Namespace) -> int:
@@ -320,21 +346,6 @@ def _command_run(args: argparse.Namespace) -> int:
     for result in results:
         _print_run(result)
     return 0
-
-
-def _command_list() -> None:
-    table = parameters_table()
-    if table.empty:
-        print("No case notebooks found.")
-    for (case, notebook), rows in table.groupby(["case", "notebook"], sort=False):
-        print(f"{case} ({notebook})")
-        shown = rows.drop(columns=["case", "notebook", "allowed"]).to_string(index=False)
-        print("  " + shown.replace("\n", "\n  "))
-        ruled = rows[rows["allowed"] != ""]
-        if not ruled.empty:
-            print("  allowed values:")
-        for row in ruled.itertuples():
-            print(f"    {row.name}: {row.allowed}")
 
 
 #: An expected failure, one line on stderr.
@@ -453,7 +464,7 @@ def _command(args: argparse.Namespace) -> int:
     elif args.command == "run":
         return _command_run(args)
     elif args.command == "list":
-        _command_list()
+        print(parameters_listing(args.cases or None))
     elif args.command == "report":
         return _command_report(args)
     elif args.command == "compare":

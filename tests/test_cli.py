@@ -93,8 +93,16 @@ def test_list_shows_cases_and_their_parameters(capsys, fixture_notebooks):
     assert "ok (00_ok.ipynb)" in out and "early_exit (02_early_exit.ipynb)" in out
     line = next(line for line in out.splitlines() if "thresholds" in line)
     assert line.split()[:3] == ["thresholds", "list", "[0.5]"]
-    assert "decision thresholds on P(favourable), one model each" in line
+    assert "decision thresholds on P(favourable)" in line
     assert "run_dir" not in out  # set by the runner, not by users
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert cli.main(["list", "ok"]) == 0  # one case in full: nothing shortened
+    out = capsys.readouterr().out
+    assert (
+        "  thresholds: list = [0.5]\n      decision thresholds on P(favourable), one model each"
+        in out
+    )
+    assert "allowed: number >= 1" in out and "boom" not in out
 
 
 @pytest.mark.parametrize(
@@ -142,6 +150,8 @@ def test_run_with_a_parameters_file_then_report(capsys, tmp_path, fixture_notebo
     assert cli.main([*argv, "--runs-dir", str(store)]) == 0
     out = capsys.readouterr().out
     assert "greennb: light finished in" in out and "majority: accuracy 0.75" in out
+    # selection rates a 2/4, b 3/4: A = 0.5 / 0.75 = 2/3 (demographic parity), R = A / 0.8
+    assert "; R 0.833 (demographic_parity, below the bar B = 0.8); energy" in out
     (run_dir,) = list_runs(store)
     params = json.loads((run_dir / "params.json").read_text())
     assert (params["seed"], params["country"]) == (6, "FRA")  # -p overrides the file

@@ -7,6 +7,7 @@
 - :mod:`~greennb.runs._location`: :func:`runs_root`, where the run store is;
 - :mod:`~greennb.runs._catalogue`: the case notebooks, :func:`list_cases`, :func:`notebook_path`;
 - :mod:`~greennb.runs._parameters`: a case's parameters, read by papermill and checked;
+- :mod:`~greennb.runs._listing`: :func:`parameters_listing`, what ``greennb list`` prints;
 - :mod:`~greennb.runs._allowed_values`: the table of every parameter's allowed values,
   :func:`check_parameter_values`, :func:`parse_timeout` (its rule kinds in
   :mod:`~greennb.runs._parameter_rules`);
@@ -46,6 +47,7 @@ from greennb.runs._folders import (
     find_leftovers,
     remove_leftovers,
 )
+from greennb.runs._listing import parameters_listing
 from greennb.runs._location import RUNS_DIR_ENV, RUNS_FOLDER, repository_checkout, runs_root
 from greennb.runs._parameter_rules import list_items
 from greennb.runs._parameters import (
@@ -135,6 +137,7 @@ __all__ = [
     "notebook_path",
     "notebooks_dir",
     "parameter_rules",
+    "parameters_listing",
     "parameters_table",
     "parse_grid",
     "parse_timeout",

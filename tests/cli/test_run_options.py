@@ -7,7 +7,7 @@ import time
 import pytest
 
 from greennb import cli
-from greennb.runs import NOTEBOOKS_DIR_ENV, check_parameters
+from greennb.runs import NOTEBOOKS_DIR_ENV, check_parameters, list_cases
 from greennb.runs._allowed_values import TIMEOUT_MSG
 
 
@@ -15,13 +15,6 @@ from greennb.runs._allowed_values import TIMEOUT_MSG
 def shipped_notebooks(monkeypatch):
     """Read the shipped case notebooks."""
     monkeypatch.delenv(NOTEBOOKS_DIR_ENV, raising=False)
-
-
-def _section(out: str, case: str) -> str:
-    start = out.index(f"{case} (")
-    following = [out.find(f"\n{c} (", start) for c in ("smart_city", "medical", "tradeoffs")]
-    ends = [i for i in following if i > start]
-    return out[start : min(ends) if ends else len(out)]
 
 
 @pytest.mark.parametrize("value", ["-5", "0", "nan", "inf", "soon"])
@@ -66,14 +59,30 @@ def test_run_refuses_a_bad_value_in_under_two_seconds_without_a_run_folder(
 
 
 def test_list_shows_the_allowed_values_of_each_case(capsys):
-    assert cli.main(["list"]) == 0
+    assert cli.main(["list", "finance", "smart_city"]) == 0
     out = capsys.readouterr().out
-    finance = _section(out, "finance")
-    assert "  allowed values:\n" in finance
-    lines = {line.strip().split(":")[0]: line.strip() for line in finance.splitlines()}
-    assert lines["dataset"].startswith("dataset: one of credit_scoring, hmda")
-    assert lines["models"] == "models: comma-separated, each one of logistic, hist_gb, mlp"
-    assert "demographic_parity, equalized_odds, true_positive_rate_parity" in lines["constraint"]
-    assert "hmda: afam" in lines["sensitive"]
-    assert lines["inference_repeats"] == "inference_repeats: integer >= 1"
-    assert "dataset: one of chicago_ridership, victoria_electricity" in _section(out, "smart_city")
+    flat = " ".join(out.split())  # wrapped lines joined
+    finance, smart_city = flat[: flat.index("smart_city (")], flat[flat.index("smart_city (") :]
+    assert "dataset: str = hmda" in finance
+    assert "allowed: one of credit_scoring, hmda" in finance
+    assert "models: str = logistic,hist_gb,mlp baselines to train, comma-separated " in finance
+    assert "allowed: comma-separated, each one of logistic, hist_gb, mlp" in finance
+    assert (
+        "allowed: one of demographic_parity, equalized_odds, true_positive_rate_parity" in finance
+    )
+    assert "hmda: afam" in finance
+    assert (
+        "inference_repeats: int = 10 passes over the test set when measuring inference energy "
+        "allowed: integer >= 1"
+    ) in finance
+    assert "allowed: one of chicago_ridership, victoria_electricity" in smart_city
+
+
+@pytest.mark.parametrize("argv", [["list"], *(["list", case] for case in list_cases())])
+def test_list_fits_80_columns_for_every_case(argv, capsys):
+    assert cli.main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    if len(argv) == 1:  # the overview names every case and how to see one in full
+        assert all(any(line.startswith(f"{case} (") for line in lines) for case in list_cases())
+        assert "greennb list CASE" in " ".join(lines)
