@@ -25,6 +25,9 @@ Sub-commands
     Serve the explorer over the run store on 127.0.0.1 (Voilà) and print its URL: filters,
     the trade-off views with hover, one run's groups and energy phases
     (:func:`greennb.report.serve_explorer`).
+``greennb sweep CASE -g NAME=V1,V2 [-g ...] [--seeds N] [--workers N] [--dask] [--scheduler A]``
+    Run a case over a grid of parameters and seeds, resumably, serially or in parallel
+    (:func:`greennb.runs.run_sweep`); the record is ``RUNS_DIR/sweeps/<name>/sweep.json``.
 ``greennb clean [--yes]``
     List (and with ``--yes`` remove) what killed runs left: ``.tmp-*`` run folders and kernel
     IPC folders whose process no longer runs (:func:`greennb.runs.find_leftovers`).
@@ -52,10 +55,13 @@ from greennb.models import list_models
 from greennb.runs import (
     RunFailed,
     RunResult,
+    SweepResult,
     list_cases,
     parameters_listing,
+    parse_grid,
     read_parameters_file,
     run_cases,
+    run_sweep,
 )
 
 RUNS_DIR_HELP = (
@@ -64,6 +70,13 @@ RUNS_DIR_HELP = (
 )
 INTERRUPTED_MSG = "greennb: interrupted; a run already started is kept as a *.failed folder."
 CASES_AND_ALL_MSG = "give case names or --all, not both."
+SWEEP_INTERRUPTED_MSG = (
+    "greennb: sweep interrupted; its record {path} is consistent (running points are pending "
+    "again, their partial runs kept as *.failed); run the same command to resume."
+)
+WORKERS_WITH_SCHEDULER_MSG = (
+    "--workers starts local workers; with --scheduler the cluster's own workers run the points."
+)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -159,6 +172,7 @@ def _build_parser() -> argparse.ArgumentParser:
     compare.add_argument("run_b", metavar="RUN_B", help="run B, compared against A")
     compare.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
     _add_explore_parser(commands)
+    _add_sweep_parser(commands)
     clean = commands.add_parser(
         "clean",
         help="list, or remove with --yes, the folders that killed runs left behind",
@@ -248,6 +262,72 @@ def _add_run_parser(commands) -> None:
         type=timeout,
         default=None,
         help="seconds one cell may run, finite and > 0, or 'none' (default: no limit)",
+    )
+
+
+def _add_sweep_parser(commands) -> None:
+    sweep = commands.add_parser(
+        "sweep",
+        help="run a case over a grid of parameters and seeds (resumable, serial or parallel)",
+        description="Run a case notebook at every point of a grid of parameters and seeds. "
+        "Every point is checked against the case's parameters before anything runs. The "
+        "record RUNS_DIR/sweeps/<name>/sweep.json lists each point, its parameter hash, state "
+        "(pending, running, done, failed) and run folder. Running the same sweep again skips "
+        "the points whose run is in the store (also runs made by greennb run). Serial by "
+        "default, so each point's measured energy is its own; points run in parallel on one "
+        "machine are flagged 'machine shared: not attributable'. On a batch system, start a "
+        "Dask cluster with dask-jobqueue (SLURMCluster, PBSCluster) and pass its --scheduler.",
+    )
+    sweep.add_argument("case", metavar="CASE", help="case name (see greennb list)")
+    sweep.add_argument(
+        "-g",
+        "--grid",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2",
+        help="a parameter and its values (repeatable): -g constraint=demographic_parity,"
+        "equalized_odds; an integer range: -g seed=0..4; commas inside [] or quotes do not "
+        "split: -g models='logistic,mlp',logistic",
+    )
+    sweep.add_argument(
+        "--seeds", type=int, default=None, metavar="N", help="also sweep seed over 0..N-1"
+    )
+    sweep.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run N points at once on a local process pool (with --dask: a Dask LocalCluster "
+        "of N worker processes); default: one after the other",
+    )
+    sweep.add_argument(
+        "--dask",
+        action="store_true",
+        help="run on Dask distributed: a LocalCluster of --workers processes (default 2); "
+        "needs the extra greennb[dask]",
+    )
+    sweep.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (the run store "
+        "must be a folder every worker reaches)",
+    )
+    sweep.add_argument(
+        "--dry-run", action="store_true", help="list the points and what would run; run nothing"
+    )
+    sweep.add_argument(
+        "--retry-failed", action="store_true", help="give the points that failed one more try"
+    )
+    sweep.add_argument(
+        "--name",
+        default=None,
+        help="the sweep's name (default: CASE-<hash of its points>, the same for the same grid)",
+    )
+    sweep.add_argument("--runs-dir", default=None, help=RUNS_DIR_HELP)
+    sweep.add_argument("--kernel", default=None, help="Jupyter kernel (default: python3)")
+    sweep.add_argument(
+        "--no-progress", action="store_true", help="no line per finished point on stderr"
     )
 
 
@@ -346,6 +426,64 @@ def _command_run(args: argparse.Namespace) -> int:
     for result in results:
         _print_run(result)
     return 0
+
+
+def _print_sweep(result: SweepResult, dry_run: bool) -> None:
+    points = result.table()
+    _print_table(points.drop(columns=["wall_s"]).fillna(""))
+    counts = ", ".join(f"{n} {state}" for state, n in result.counts.items() if n)
+    verb = "would run" if dry_run else "ran"
+    where = "" if dry_run else f" in {result.wall_s:.1f} s -> {result.path}"
+    print(
+        f"greennb sweep {result.name} ({result.case}): {len(points)} points ({counts}); "
+        f"{verb} {len(result.ran)} ({result.executor['kind']}){where}"
+    )
+    for entry in result.points:
+        if entry["state"] == "failed" and entry["error"]:
+            print(f"  point {entry['index']} failed: {entry['error'].splitlines()[0]}")
+
+
+def _print_seed_table(result: SweepResult) -> None:
+    from greennb.report import seed_summary, seed_table_markdown, sweep_runs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SkippedRunWarning)
+        runs, parameters = sweep_runs(result.path, runs_root=result.runs_root)
+    if "seed" in parameters and not runs.empty:
+        print("Across seeds (mean [95 % t interval]):")
+        print(seed_table_markdown(seed_summary(runs, parameters=parameters)))
+
+
+def _command_sweep(args: argparse.Namespace) -> int:
+    if args.scheduler and args.workers is not None:
+        raise InvalidValueError(WORKERS_WITH_SCHEDULER_MSG)
+    try:
+        result = run_sweep(
+            args.case,
+            parse_grid(args.grid),
+            seeds=args.seeds,
+            executor="dask" if args.dask or args.scheduler else None,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            name=args.name,
+            runs_root=args.runs_dir,
+            retry_failed=args.retry_failed,
+            dry_run=args.dry_run,
+            kernel_name=args.kernel,
+            progress=not args.no_progress,
+        )
+    except KeyboardInterrupt:
+        print(SWEEP_INTERRUPTED_MSG.format(path=_sweep_record_path(args)), file=sys.stderr)
+        return 130
+    _print_sweep(result, args.dry_run)
+    if not args.dry_run and result.counts["done"]:
+        _print_seed_table(result)
+    return 1 if result.failed else 0
+
+
+def _sweep_record_path(args: argparse.Namespace) -> str:
+    name = args.name or "<CASE-hash>"
+    return f"{args.runs_dir or 'RUNS_DIR'}/sweeps/{name}/sweep.json"
 
 
 #: An expected failure, one line on stderr.
@@ -471,6 +609,8 @@ def _command(args: argparse.Namespace) -> int:
         _command_compare(args)
     elif args.command == "explore":
         return _command_explore(args)
+    elif args.command == "sweep":
+        return _command_sweep(args)
     elif args.command == "clean":
         return _command_clean(args)
     return 0
