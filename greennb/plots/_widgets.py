@@ -183,7 +183,9 @@ class TradeoffWidget:
     Attributes
     ----------
     widget : ipywidgets.VBox
-        The controls above the live summary (an ``ipywidgets.HTML``).
+        The controls above the live summary (an ``ipywidgets.HTML``); in the page, the
+        summary carries the CSS class ``greennb-widget-summary`` and each control
+        ``greennb-control-<keyword>``.
     defaults : dict
         The controls' initial values: what :meth:`update` starts from.
     """
@@ -205,6 +207,10 @@ class TradeoffWidget:
         self.defaults = self.state()
         self.summary = ipywidgets.HTML(value=self.describe(self.update()))
         self.widget = ipywidgets.VBox([*self.controls.values(), self.summary])
+        # CSS classes a page (and the browser tests) find the parts by
+        self.summary.add_class("greennb-widget-summary")
+        for key, control in self.controls.items():
+            control.add_class(f"greennb-control-{key}")
         self._handle = None
         for control in self.controls.values():
             control.observe(self._refresh, names="value")

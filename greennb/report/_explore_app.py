@@ -93,19 +93,17 @@ def check_port(host: str, port: int) -> int:
         return probe.getsockname()[1]
 
 
-def voila_command(port: int, host: str = DEFAULT_HOST) -> list[str]:
-    """Return the command line that serves the explorer notebook with Voilà."""
+def voila_command(notebook: str | os.PathLike, port: int, host: str = DEFAULT_HOST) -> list[str]:
+    """Return the command line that serves a notebook with Voilà and greennb's template.
+
+    The kernel is pre-heated (the notebook runs before the page is asked for), so the first
+    page does not wait for a kernel to start and the library to import.
+    """
     return [
-        sys.executable, "-m", "voila", str(EXPLORER_NOTEBOOK), "--no-browser",
+        sys.executable, "-m", "voila", str(notebook), "--no-browser",
         f"--port={port}", f"--Voila.ip={host}", "--template=greennb",
         "--Voila.port_retries=0", "--Voila.log_level=WARN", "--preheat_kernel=True",
     ]  # fmt: skip
-
-
-def _environment(runs_root: Path) -> dict[str, str]:
-    """Return the server's environment: the run store, greennb's template on the Jupyter path."""
-    paths = [str(VOILA_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])]
-    return {**os.environ, RUNS_DIR_ENV: str(runs_root), "JUPYTER_PATH": os.pathsep.join(paths)}
 
 
 def _wait_listening(process: subprocess.Popen, host: str, port: int, timeout_s: float) -> None:
@@ -121,6 +119,41 @@ def _wait_listening(process: subprocess.Popen, host: str, port: int, timeout_s: 
             time.sleep(0.1)
     process.terminate()
     raise StateError(NOT_STARTED_MSG.format(reason=f"not listening after {timeout_s:.0f} s"))
+
+
+def start_voila(
+    notebook: str | os.PathLike,
+    *,
+    environment: dict[str, str] | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    timeout_s: float = START_TIMEOUT_S,
+) -> tuple[subprocess.Popen, str]:
+    """Serve a notebook with Voilà and greennb's template; return the process and its URL.
+
+    Parameters
+    ----------
+    notebook : str or path
+        The notebook to serve (the explorer's, or any notebook of widgets).
+    environment : dict, optional
+        Variables added to this process's environment for the server and its kernels.
+    host, port, timeout_s
+        As for :func:`start_explorer`.
+
+    Raises
+    ------
+    greennb.errors.InvalidValueError
+        If the port is invalid or in use.
+    greennb.errors.StateError
+        (a RuntimeError) If Voilà exits or does not listen within ``timeout_s``.
+    """
+    port = check_port(host, port)
+    paths = [str(VOILA_DATA), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    env = {**os.environ, **(environment or {}), "JUPYTER_PATH": os.pathsep.join(paths)}
+    process = subprocess.Popen(voila_command(notebook, port, host), env=env)
+    _wait_listening(process, host, port, timeout_s)
+    shown = f"[{host}]" if ":" in host else host
+    return process, f"http://{shown}:{port}/"
 
 
 def start_explorer(
@@ -157,11 +190,11 @@ def start_explorer(
         (a RuntimeError) If Voilà exits or does not listen within ``timeout_s``.
     """
     root = Path(runs_root or default_runs_root()).resolve()
-    port = check_port(host, port)
-    process = subprocess.Popen(voila_command(port, host), env=_environment(root))
-    _wait_listening(process, host, port, timeout_s)
-    shown = f"[{host}]" if ":" in host else host
-    return ExplorerServer(process, f"http://{shown}:{port}/", root)
+    process, url = start_voila(
+        EXPLORER_NOTEBOOK, environment={RUNS_DIR_ENV: str(root)}, host=host, port=port,
+        timeout_s=timeout_s,
+    )  # fmt: skip
+    return ExplorerServer(process, url, root)
 
 
 def serve_explorer(

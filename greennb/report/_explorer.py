@@ -16,6 +16,7 @@ tests and scripts use them without a front end.
 from __future__ import annotations
 
 import html
+import json
 import os
 import time
 import warnings
@@ -207,6 +208,25 @@ def _subfolders(folder: Path) -> list[Path]:
     return [Path(e.path) for e in entries if not e.name.startswith(".") and e.is_dir()]
 
 
+# The outputs are set on the Output widgets directly, not captured with ``with output:``:
+# capture routes by the kernel message being handled, which a refresh from the watch's
+# background task does not have, so its figures would never reach the page.
+def _html_output(markup: str) -> dict[str, Any]:
+    """Return a display_data output of HTML, as an Output widget holds it."""
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"text/html": markup, "text/plain": "(HTML)"}}  # fmt: skip
+
+
+def _figure_output(figure: Any) -> dict[str, Any]:
+    """Return a display_data output of a plotly figure (JupyterLab's and Voilà's renderer)."""
+    import plotly.io as pio
+
+    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(json.loads(figure.to_json()))
+    title = figure.layout.title.text or "figure"
+    return {"output_type": "display_data", "metadata": {},
+            "data": {**bundle, "text/plain": f"(plotly figure: {title})"}}  # fmt: skip
+
+
 def _set_options(control: Any, options: list[str], default: str | None = None) -> None:
     """Give a dropdown new options, keeping its value if still offered, else ``default``.
 
@@ -307,9 +327,7 @@ class Explorer:
             f"<span class='greennb-count' data-points='{len(shown)}' data-runs='{runs}'>"
             f"{len(shown)} of {len(self.table)} (run, model) points shown, from {runs} runs</span>"
         )
-        self.plots.clear_output(wait=True)
-        with self.plots:
-            self._draw(shown)
+        self.plots.outputs = tuple(self._draw(shown))
         self._quiet = True
         try:
             _set_options(self.run, list(dict.fromkeys(shown["run_id"])) if len(shown) else [])
@@ -317,17 +335,14 @@ class Explorer:
             self._quiet = False
         self._choose_run()
 
-    def _draw(self, shown: pd.DataFrame) -> None:
-        from IPython.display import HTML, display
-
+    def _draw(self, shown: pd.DataFrame) -> list[dict[str, Any]]:
+        """Return the plots' outputs for the shown rows: the figures, or a message."""
         if self.table.empty:
-            display(HTML(EMPTY_STORE_MSG.format(root=html.escape(str(self.runs_root)))))
-            return
+            return [_html_output(EMPTY_STORE_MSG.format(root=html.escape(str(self.runs_root))))]
         figures = plotted_figures(shown, self.view.value) if len(shown) else []
         if not figures:
-            display(HTML("<p>No run matches these filters with figures to plot.</p>"))
-        for figure in figures:
-            display(figure)
+            return [_html_output("<p>No run matches these filters with figures to plot.</p>")]
+        return [_figure_output(figure) for figure in figures]
 
     def _choose_run(self, *_: Any) -> None:
         if self._quiet:
@@ -344,16 +359,13 @@ class Explorer:
         return shown[shown["run_id"] == self.run.value] if len(shown) else shown
 
     def _show_details(self, *_: Any) -> None:
-        from IPython.display import HTML, display
-
         if self._quiet:
             return
-        self.details.clear_output(wait=True)
         rows = self._run_rows()
         if self.model.value is None or rows.empty:
-            return
-        with self.details:
-            display(HTML(details_html(rows, self.model.value)))
+            self.details.outputs = ()
+        else:
+            self.details.outputs = (_html_output(details_html(rows, self.model.value)),)
 
     def watch(self, every_s: float = WATCH_EVERY_S) -> bool:
         """Refresh by itself whenever runs land in the store or leave it; return if it does.

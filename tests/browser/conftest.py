@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+import greennb as gnb
+from greennb.runs import RunRecord
+
 #: Chromium's flags: headless, no sandbox (root in a container), /tmp instead of a small
 #: /dev/shm, no background traffic, and every host but the loopback unresolvable.
 CHROMIUM_FLAGS = (
@@ -37,8 +40,9 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 )
-#: URL schemes a page may load from without leaving the machine.
-LOCAL_SCHEMES = ("file:", "data:", "about:")
+#: URL prefixes a page may load from without leaving the machine: local schemes, and the
+#: loopback (where ``greennb explore`` and Voilà serve, over HTTP and websockets).
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:", "http://127.0.0.1:", "ws://127.0.0.1:")
 #: The environment variables that make a browser that cannot start a failure, not a skip.
 REQUIRE_VARIABLES = ("CI", "GREENNB_REQUIRE_BROWSER")
 
@@ -118,11 +122,15 @@ class Browser:
 
     def open(self, path: Path) -> None:
         """Load a local file, forgetting what earlier pages logged."""
+        self.visit(path.resolve().as_uri())
+
+    def visit(self, url: str) -> None:
+        """Load a URL (a local server's page), forgetting what earlier pages logged."""
         self.driver.get("about:blank")
         self._read_logs()
         self._console.clear()
         self._requests.clear()
-        self.driver.get(path.resolve().as_uri())
+        self.driver.get(url)
 
     def _read_logs(self) -> None:
         self._console += self.driver.get_log("browser")
@@ -142,7 +150,7 @@ class Browser:
         return list(self._requests)
 
     def foreign_requests(self) -> list[str]:
-        """The requested URLs that would leave the machine (not file:, data: or about:)."""
+        """The requested URLs that would leave the machine (not :data:`LOCAL_SCHEMES`)."""
         return [url for url in self.requests() if not url.startswith(LOCAL_SCHEMES)]
 
     def screenshot(self, name: str, *, full_page: bool = True) -> Path:
@@ -171,3 +179,38 @@ class Browser:
 def browser(chromium, tmp_path):
     """A :class:`Browser` over the session's Chromium, its screenshots in ``tmp_path``."""
     return Browser(chromium, tmp_path)
+
+
+def _write_store(root, runs, hmda, synthetic, energy_result):
+    """Write runs under ``root``: per ``<case>/<run folder>``, its dataset, parameters and,
+    per model, (accuracy, training kWh, the score above which the synthetic predictions say
+    1, which sets R)."""
+    X, y, group = synthetic
+    datasets = {"hmda": hmda[0], "covid_testing": gnb.load_dataset("covid_testing")}
+    for run, (dataset, parameters, models) in runs.items():
+        record = RunRecord(
+            run.split("/")[0],
+            parameters={"quick": True, **parameters},
+            run_dir=root / run,
+            country="FRA",
+            pue=1.2,
+            renewable_share=0.5,
+        )
+        record.set_dataset(datasets[dataset])
+        for model, (accuracy, kwh, threshold) in models.items():
+            sri = gnb.social_responsibility_index(
+                y, (X[:, 0] > threshold).astype(int), sensitive_features=group
+            )
+            record.add_model(
+                model,
+                quality={"accuracy": accuracy},
+                energy=[energy_result(kwh, 10.0, phase="train")],
+                fairness=sri,
+            )
+        record.write(close_energy=False)
+
+
+@pytest.fixture
+def write_store(hmda, synthetic, energy_result):
+    """A function ``write(root, runs)`` that writes a run store of known results (above)."""
+    return lambda root, runs: _write_store(root, runs, hmda, synthetic, energy_result)

@@ -16,9 +16,7 @@ import re
 
 import pytest
 
-import greennb as gnb
 from greennb.report import write_report
-from greennb.runs import RunRecord
 
 RUN_A = "finance/20250101T000000_000000Z-aaaaaaaa"
 RUN_B = "finance/20250102T000000_000000Z-bbbbbbbb"
@@ -33,6 +31,7 @@ RUNS = {
             {"logistic": (0.79, 0.9, 0.5), "mlp": (0.88, 30.0, -0.3)}),
     RUN_C: ("covid_testing", {"seed": 0}, {"logistic": (0.70, 4.0, 0.1)}),
 }  # fmt: skip
+
 #: The energy columns the table may show (the first one present is sorted).
 ENERGY_COLUMNS = ("energy_kwh", "train_kwh", "total_kwh")
 #: The trade-off panels the store must give: (view, case, dataset, quality metric).
@@ -78,33 +77,6 @@ return [...document.querySelectorAll('.tradeoff-plot')]
 """
 
 
-def _write_store(root, hmda, synthetic, energy_result):
-    """Write the three runs of :data:`RUNS` under ``root``."""
-    X, y, group = synthetic
-    datasets = {"hmda": hmda[0], "covid_testing": gnb.load_dataset("covid_testing")}
-    for run, (dataset, parameters, models) in RUNS.items():
-        record = RunRecord(
-            run.split("/")[0],
-            parameters={"quick": True, **parameters},
-            run_dir=root / run,
-            country="FRA",
-            pue=1.2,
-            renewable_share=0.5,
-        )
-        record.set_dataset(datasets[dataset])
-        for model, (accuracy, kwh, threshold) in models.items():
-            sri = gnb.social_responsibility_index(
-                y, (X[:, 0] > threshold).astype(int), sensitive_features=group
-            )
-            record.add_model(
-                model,
-                quality={"accuracy": accuracy},
-                energy=[energy_result(kwh, 10.0, phase="train")],
-                fairness=sri,
-            )
-        record.write(close_energy=False)
-
-
 @pytest.fixture(scope="session")
 def _reports():
     """The report written for this session (built on first use)."""
@@ -112,11 +84,11 @@ def _reports():
 
 
 @pytest.fixture
-def report(_reports, tmp_path_factory, hmda, synthetic, energy_result):
+def report(_reports, tmp_path_factory, write_store):
     """The path of report.html over the store of :data:`RUNS`, written once per session."""
     if "html" not in _reports:
         root = tmp_path_factory.mktemp("store")
-        _write_store(root, hmda, synthetic, energy_result)
+        write_store(root, RUNS)
         _reports["html"] = write_report(root, root / "report") / "report.html"
     return _reports["html"]
 
