@@ -247,20 +247,18 @@ class RunRecord:
         _check_name(key, "section key")
         self._sections[key] = to_json_value(value)
 
-    def save_figure(self, figure: Any, name: str, *, dpi: int = 120) -> Path:
+    def save_figure(self, figure: Any, name: str, *, dpi: int = 120) -> None:
         """Save a matplotlib figure (or the figure of an Axes) as ``<name>.png`` in the run.
 
-        Returns
-        -------
-        pathlib.Path
-            Path of the PNG file.
+        The file is ``run_dir / f"{name}.png"``, listed in the record's ``figures``. Nothing is
+        returned, as matplotlib's ``savefig`` returns nothing: a notebook cell that ends with
+        this call shows its figure, not a stray ``PosixPath('<name>.png')``.
         """
         _check_name(name, "figure name")
         figure = getattr(figure, "figure", figure)
         path = self.run_dir / f"{name}.png"
         figure.savefig(path, dpi=dpi, bbox_inches="tight")
         self._figures.append(path.name)
-        return path
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as it will be written (plain JSON types)."""

@@ -19,6 +19,7 @@ from greennb.runs._allowed_values import check_parameter_values
 from greennb.runs._catalogue import notebook_path
 from greennb.runs._parameters import _specs
 from greennb.runs._record import RunRecord
+from greennb.runs._warnings import show_each_warning_once
 
 MISSING_PARAMETERS_MSG = (
     "start_run({case!r}) needs the parameters of the notebook's parameters cell in the "
@@ -56,6 +57,12 @@ def start_run(
         For an unknown case, a namespace that lacks one of the case's parameters, or a value
         the case does not allow (:func:`~greennb.runs.check_parameter_values`: the message
         names the value and the valid choices), before anything is created.
+
+    Notes
+    -----
+    From here on each distinct greennb warning (:class:`~greennb.errors.GreennbWarning`, e.g.
+    a FairnessWarning about a small group) is shown once in the run, not once per model of a
+    loop (:func:`greennb.runs._warnings.show_each_warning_once`).
     """
     names = list(_specs(case))
     missing = [name for name in names if name not in namespace]
@@ -63,6 +70,7 @@ def start_run(
         raise InvalidValueError(MISSING_PARAMETERS_MSG.format(case=case, missing=missing))
     parameters = {name: namespace[name] for name in names}
     check_parameter_values(case, parameters)
+    show_each_warning_once()
     stated = parse_stated_hardware(parameters.get("hardware") or "")
     record = RunRecord(
         case,

@@ -181,7 +181,8 @@ def test_sections_figures_fairness_and_a_single_write(tmp_path):
     record.add_section("table", pd.DataFrame({"a": [1, 2], "b": [0.5, np.nan]}))
     record.add_model("m", quality={"accuracy": 0.75}, fairness=_sri(), extra={"n": np.int32(2)})
     figure, ax = plt.subplots()
-    assert record.save_figure(ax, "fig") == tmp_path / "fig.png"
+    assert record.save_figure(ax, "fig") is None  # a cell ending with it shows no stray Path
+    assert (tmp_path / "fig.png").read_bytes().startswith(b"\x89PNG")
     plt.close(figure)
     path = record.write(close_energy=False)
     assert path == tmp_path / "metrics.json" and not (tmp_path / "metrics.json.partial").exists()
