@@ -8,9 +8,11 @@ a temporary run store, and checks the run record it wrote.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import math
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,12 @@ NOTEBOOK_PATTERN = re.compile(r"^(?P<number>\d+)_(?P<case>[A-Za-z0-9][A-Za-z0-9_
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 #: Longest a single cell may run in quick mode before the test fails instead of hanging (s).
 CELL_TIMEOUT_S = 300
+#: The notebooks whose executed outputs are noisy today (issue 14, item 7), and why: their
+#: hygiene check is an expected failure, not strict (pytest.xfail with what it found), until
+#: the notebooks are rewritten; a clean run of one passes.
+NOISY_TODAY = {
+    "getting_started": "the %%track cell ends with estimator.fit(...): scikit-learn's HTML repr",
+}
 
 
 def _repository_cases() -> list:
@@ -151,6 +159,28 @@ def _output_text(notebook: Path) -> str:
     return "\n".join(texts)
 
 
+def _hygiene():
+    """tests/test_notebook_hygiene.py, whose scanner this uses (a test module: loaded by path)."""
+    name = "notebook_hygiene"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).with_name("test_notebook_hygiene.py")
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def _check_clean_outputs(case: str, executed: Path) -> None:
+    """No estimator HTML, Path reprs, repeated warnings or temporary folders in the outputs."""
+    hygiene = _hygiene()
+    noise = hygiene.notebook_noise(executed)
+    if noise and case in NOISY_TODAY:
+        pytest.xfail(f"{case}: {NOISY_TODAY[case]}; found {hygiene.noise_summary(noise)}")
+    assert noise == [], f"{case}: {hygiene.noise_summary(noise)}"
+
+
 def _parameters_source(case: str) -> str:
     notebook = json.loads(notebook_path(case).read_text(encoding="utf-8"))
     (cell,) = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
@@ -201,9 +231,10 @@ def test_notebook_runs_in_quick_mode_and_writes_an_honest_record(
     recorded = {k: v for k, v in metrics["parameters"].items() if k != "run_dir"}
     assert recorded == params == result.parameters
     assert any(p.name.startswith("emissions") for p in result.path.glob("*.csv"))
+    (executed,) = result.path.glob("*.ipynb")
     if cpu_only:  # nothing can be measured here: no output may call a figure "measured"
-        (executed,) = result.path.glob("*.ipynb")
         assert measured_claims(_output_text(executed)) == []
+    _check_clean_outputs(case, executed)  # last: for a noisy notebook an expected failure
 
 
 def test_the_identifier_scan_finds_a_leaked_table_and_not_the_clean_prose(tmp_path):
