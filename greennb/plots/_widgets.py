@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ UNAVAILABLE_ENERGY_MSG = (
     "{name} has no energy figure (status {status!r}: {reason}); a widget needs a measured or "
     "estimated energy in kWh."
 )
+#: The variable Voilà sets in its kernels' environment.
+VOILA_KERNEL = "VOILA_KERNEL_ID"
 #: Size of a widget's figure (inches) and its resolution in the notebook (dots per inch).
 FIGURE_SIZE = (9.0, 3.6)
 FIGURE_DPI = 100
@@ -211,7 +214,7 @@ class TradeoffWidget:
         self.summary.add_class("greennb-widget-summary")
         for key, control in self.controls.items():
             control.add_class(f"greennb-control-{key}")
-        self._handle = None
+        self._handle = self._image = None
         for control in self.controls.values():
             control.observe(self._refresh, names="value")
 
@@ -263,10 +266,21 @@ class TradeoffWidget:
         """Display the controls and summary, then the figure of the current state; return self.
 
         Without a front end (papermill) the figure stays as a static ``image/png`` output of the
-        default state; with one, moving a control redraws it in place.
+        default state; with one, moving a control redraws it in place. Under Voilà, which
+        renders a cell's own outputs once, the figure is an ``ipywidgets.Image`` below the
+        summary instead (Voilà sets ``$VOILA_KERNEL_ID`` in its kernels).
         """
         from IPython.display import Image, display
 
+        if VOILA_KERNEL in os.environ:
+            width = f"{self.figsize[0] * FIGURE_DPI:.0f}px"  # its own size, not stretched
+            self._image = import_ipywidgets().Image(
+                value=self.png(**self.state()), format="png", layout={"width": width}
+            )
+            self._image.add_class("greennb-widget-figure")
+            self.widget.children = (*self.widget.children, self._image)
+            display(self.widget)
+            return self
         display(self.widget)
         self._handle = display(Image(data=self.png(**self.state())), display_id=True)
         return self
@@ -275,6 +289,8 @@ class TradeoffWidget:
         """Re-compute after a control moved: the summary, and the figure if it is displayed."""
         values = self.state()
         self.summary.value = self.describe(self.update(**values))
+        if self._image is not None:
+            self._image.value = self.png(**values)
         if self._handle is not None:
             from IPython.display import Image
 

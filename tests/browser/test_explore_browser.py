@@ -5,13 +5,15 @@ free port of 127.0.0.1) over a store of known runs: the page loads with the stor
 plotted, a filter changes the plotted runs and the shown count, one run's details appear, a
 run that lands while the page is open appears by itself, nothing leaves the machine and the
 console stays free of errors. A notebook that calls :func:`greennb.plots.sri_widget` as the
-case notebooks do is served the same way: moving the bar slider changes the displayed R.
+case notebooks do is served the same way: moving the bar slider changes the displayed R, and
+the figure follows.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
+import time
 
 import nbformat
 import pytest
@@ -65,6 +67,8 @@ WIDGET_CELL = textwrap.dedent("""
     y_pred = (rng.random(600) + 0.15 * (groups == "a") > 0.55).astype(int)
     explorer = plots.sri_widget(y_true, y_pred, groups, pos_label=1, bar=0.8)
 """)
+#: The src of the widget's figure (an ipywidgets Image under Voilà), as ``src``.
+FIGURE_JS = "const src = document.querySelector('img.greennb-widget-figure')?.src;"
 R_TEXT = re.compile(r"R = ([0-9.]+)</b> \(A = ([0-9.]+), B = ([0-9.]+)")
 
 
@@ -148,12 +152,15 @@ def test_a_notebook_widget_in_voila_recomputes_r_when_the_bar_moves(browser, tmp
         summary = "return document.querySelector('.greennb-widget-summary')?.innerHTML"
         before = R_TEXT.search(_wait(browser, summary)).groups()
         assert before[2] == "0.80"
+        figure_before = _wait(browser, FIGURE_JS + "return src;")
         handle = browser.driver.find_element(By.CSS_SELECTOR, ".greennb-control-bar .noUi-handle")
         handle.click()
         handle.send_keys(*[Keys.ARROW_RIGHT] * 5)
         after = R_TEXT.search(
             _wait(browser, summary + "?.includes('B = 0.80') ? null : " + summary[7:])
         ).groups()
+        figure_after = _wait(browser, FIGURE_JS + f"return src !== {figure_before!r} && src;")
+        time.sleep(1.0)  # the five key presses' redraws settle, for the screenshot
         browser.screenshot("widget")
         errors = browser.console_errors()  # before the server stops and its socket closes
     finally:
@@ -164,3 +171,4 @@ def test_a_notebook_widget_in_voila_recomputes_r_when_the_bar_moves(browser, tmp
     assert b2 > b and a2 == a  # the bar moved; the predictions, hence A, did not
     assert r2 == pytest.approx(a2 / b2, abs=2e-3) and r2 < r
     assert errors == []
+    assert figure_after.startswith("blob:") or figure_after.startswith("data:")
