@@ -16,6 +16,8 @@ DEFAULT_CELL_PHASE = "cell"
 def _run_cell_body(shell: Any, cell: str) -> Any:
     """Run a cell's code in the user namespace; return its last expression's value.
 
+    None when the cell ends with ``;``, as IPython shows no value then.
+
     Runs the code itself, as IPython's ``%%time`` does, rather than ``shell.run_cell``: a
     nested run_cell would print the cell's traceback and report success to the kernel, so a
     failing tracked cell would not stop papermill.
@@ -28,7 +30,11 @@ def _run_cell_body(shell: Any, cell: str) -> Any:
     exec(shell.compile(tree, "<%%track cell>", "exec"), shell.user_ns)
     if last_expression is None:
         return None
-    return eval(shell.compile(last_expression, "<%%track cell>", "eval"), shell.user_ns)
+    value = eval(shell.compile(last_expression, "<%%track cell>", "eval"), shell.user_ns)
+    # IPython hides a cell's value after a trailing ';' by looking at the cell's text, which
+    # for a %%track cell is the magic call, so it would show the value (a fitted estimator's
+    # HTML repr after `model.fit(...);`): honour the ';' here, with IPython's own test of it.
+    return None if shell.displayhook.semicolon_at_end_of_expression(source) else value
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -36,8 +42,8 @@ def load_ipython_extension(ipython: Any) -> None:
 
     ``%%track train`` runs the cell as phase "train" in the process-wide session, prints the
     result's one-line summary, stores the :class:`~greennb.energy.EnergyResult` in the user
-    variable ``_energy`` (and the session's ``results``), then returns the cell's last value or
-    re-raises its exception.
+    variable ``_energy`` (and the session's ``results``), then returns the cell's last value
+    (none after a trailing ``;``, as in any cell) or re-raises its exception.
 
     Parameters
     ----------

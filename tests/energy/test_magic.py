@@ -50,3 +50,9 @@ def test_cell_magic_default_phase_name(shell):
 def test_cell_magic_without_final_expression_returns_none(shell):
     outcome = shell.run_cell("%%track fit\nw = 3\n")
     assert outcome.success and outcome.result is None and shell.user_ns["w"] == 3
+
+
+def test_cell_magic_with_a_trailing_semicolon_shows_no_value(shell):
+    outcome = shell.run_cell("%%track fit\nw = 3\nw * 2;  # a fitted estimator's repr, hidden\n")
+    assert outcome.success and outcome.result is None and shell.user_ns["w"] == 3
+    assert shell.user_ns[MAGIC_RESULT_VARIABLE].phase == "fit"
