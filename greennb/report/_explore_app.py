@@ -14,9 +14,11 @@ address, anyone who reaches it sees the run store.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import webbrowser
 from collections.abc import Callable
@@ -219,7 +221,7 @@ def serve_explorer(
     Returns
     -------
     int
-        The server's exit status (0 after Ctrl-C).
+        The server's exit status (0 after Ctrl-C or SIGTERM, which stop the server).
     """
     if host not in ("127.0.0.1", "localhost", "::1"):
         say(EXPOSED_MSG.format(host=host))
@@ -227,8 +229,19 @@ def serve_explorer(
     say(f"greennb explorer of {server.runs_root}: {server.url} (Ctrl-C stops it)")
     if open_browser:
         webbrowser.open(server.url)
+    # SIGTERM (a scheduler, `kill`) would end this process at once and orphan the server:
+    # it stops the server as Ctrl-C does. Signals reach only the main thread.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:
         return server.process.wait()
     except KeyboardInterrupt:
-        server.stop()
         return 0
+    finally:
+        server.stop()
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)

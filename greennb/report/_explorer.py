@@ -31,7 +31,7 @@ from greennb.report._collect import collect_runs
 from greennb.report._details import run_groups, run_phases
 from greennb.report._interactive import _hover, _row_parameters
 from greennb.report._tradeoff_views import VIEWS, tradeoff_views
-from greennb.runs import METRICS_FILE
+from greennb.runs import FAILED_SUFFIX, METRICS_FILE
 from greennb.runs import runs_root as default_runs_root
 
 #: A filter's choice that keeps every value.
@@ -187,8 +187,8 @@ def store_signature(runs_root: str | os.PathLike) -> frozenset[tuple[str, str, i
     """Return what changes when a run lands in the store or leaves it: cheap to compute.
 
     Each ``(case, run folder, mtime of its metrics.json in ns)`` of the folders two levels
-    down that hold a ``metrics.json`` (a finished run is renamed into place with it); hidden
-    and temporary folders are left out, as the report leaves them out.
+    down that hold a ``metrics.json`` (a finished run is renamed into place with it); hidden,
+    temporary and failed (``*.failed``) folders are left out, as the report leaves them out.
     """
     found = set()
     for case in _subfolders(Path(runs_root)):
@@ -205,7 +205,11 @@ def _subfolders(folder: Path) -> list[Path]:
         entries = list(os.scandir(folder))
     except OSError:
         return []
-    return [Path(e.path) for e in entries if not e.name.startswith(".") and e.is_dir()]
+    return [
+        Path(e.path)
+        for e in entries
+        if not e.name.startswith(".") and not e.name.endswith(FAILED_SUFFIX) and e.is_dir()
+    ]
 
 
 # The outputs are set on the Output widgets directly, not captured with ``with output:``:
