@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import webbrowser
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from greennb.errors import InvalidValueError, StateError
+from greennb.report._explorer import READY_ENV
 from greennb.runs import RUNS_DIR_ENV
 from greennb.runs import runs_root as default_runs_root
 
@@ -165,7 +167,10 @@ def start_explorer(
     port: int = DEFAULT_PORT,
     timeout_s: float = START_TIMEOUT_S,
 ) -> ExplorerServer:
-    """Start the explorer's server in the background and return it once it listens.
+    """Start the explorer's server in the background; return it once its first page is ready.
+
+    The server's pre-heated kernel has then read the store and built the explorer, so the
+    page a browser asks for opens without waiting for a kernel to start.
 
     Parameters
     ----------
@@ -177,7 +182,7 @@ def start_explorer(
     port : int, default 8866
         The port; 0 picks a free one.
     timeout_s : float, default 60
-        How long the server may take to listen (s).
+        How long the server may take to listen, and its kernel to show the explorer (s).
 
     Returns
     -------
@@ -189,14 +194,30 @@ def start_explorer(
     greennb.errors.InvalidValueError
         If the port is invalid or in use.
     greennb.errors.StateError
-        (a RuntimeError) If Voilà exits or does not listen within ``timeout_s``.
+        (a RuntimeError) If Voilà exits, or does not listen or show the explorer within
+        ``timeout_s``.
     """
     root = Path(runs_root or default_runs_root()).resolve()
-    process, url = start_voila(
-        EXPLORER_NOTEBOOK, environment={RUNS_DIR_ENV: str(root)}, host=host, port=port,
-        timeout_s=timeout_s,
-    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="greennb-explore-") as folder:
+        ready = Path(folder) / "ready"
+        environment = {RUNS_DIR_ENV: str(root), READY_ENV: str(ready)}
+        process, url = start_voila(
+            EXPLORER_NOTEBOOK, environment=environment, host=host, port=port,
+            timeout_s=timeout_s,
+        )  # fmt: skip
+        _wait_ready(process, ready, timeout_s)
     return ExplorerServer(process, url, root)
+
+
+def _wait_ready(process: subprocess.Popen, ready: Path, timeout_s: float) -> None:
+    """Wait until the pre-heated kernel has shown the explorer (it touches ``ready``)."""
+    deadline = time.monotonic() + timeout_s
+    while not ready.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.terminate()
+            reason = "its kernel did not show the explorer (see the messages above)"
+            raise StateError(NOT_STARTED_MSG.format(reason=reason))
+        time.sleep(0.05)
 
 
 def serve_explorer(

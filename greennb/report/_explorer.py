@@ -15,6 +15,7 @@ tests and scripts use them without a front end.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -45,6 +46,9 @@ VIEW_LABELS = {
     "energy-sri": "R vs energy",
 }
 NO_PARAMETERS = "(none differ)"
+#: The file ``greennb explore`` waits for before it prints the URL: the explorer touches it
+#: once shown (in the server's pre-heated kernel, so the first page opens at once).
+READY_ENV = "GREENNB_EXPLORER_READY"
 #: How often the explorer checks the store for runs that landed (s).
 WATCH_EVERY_S = 5.0
 EMPTY_STORE_MSG = (
@@ -418,4 +422,7 @@ def explore(
     explorer = Explorer(runs_root).show()
     if watch_s is not None:
         explorer.watch(positive(watch_s, name="watch_s", unit="s"))
+    if ready := os.environ.get(READY_ENV):  # served by `greennb explore`: the page is ready
+        with contextlib.suppress(OSError):  # only the first kernel's is waited for
+            Path(ready).touch()
     return explorer
