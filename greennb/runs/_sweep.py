@@ -59,6 +59,9 @@ from greennb.runs._sweep_shared import Overlaps, flag_machine_shared
 
 INTERRUPTED_ERROR = "interrupted ({error}); runs again when the sweep is resumed"
 WORKER_FAILED_MSG = "the worker running the point failed: {kind}: {error}"
+FLAG_FAILED_MSG = (
+    "its record could not be flagged machine shared ({error}); this sweep record says it is"
+)
 PROGRESS_LINE = "[greennb sweep] {done}/{total} point {index} {parameters}: {what}"
 
 
@@ -226,15 +229,21 @@ class _Driver:
     def _flag(self, index: int) -> None:
         entry = self.record.points[index]
         concurrent = self.overlaps.concurrent_with(index)
+        problem = None
         if entry["state"] == DONE:
-            flag_machine_shared(
-                self.record_root / entry["run"],
-                sweep=self.record.folder.name,
-                point=index,
-                concurrent_with=concurrent,
-                host=entry["host"],
-            )
-        self.record.update(index, machine_shared=True, concurrent_with=concurrent)
+            try:
+                flag_machine_shared(
+                    self.record_root / entry["run"],
+                    sweep=self.record.folder.name,
+                    point=index,
+                    concurrent_with=concurrent,
+                    host=entry["host"],
+                )
+            except (OSError, ValueError) as error:  # a store this process cannot reach
+                problem = FLAG_FAILED_MSG.format(error=error)
+        self.record.update(
+            index, machine_shared=True, concurrent_with=concurrent, flag_problem=problem
+        )
 
     @property
     def record_root(self) -> Path:
