@@ -14,10 +14,12 @@ from typing import Any
 import pandas as pd
 
 from greennb._validation import one_of
+from greennb.data import group_display_label
+from greennb.errors import InvalidValueError
 from greennb.runs import read_metrics
 
 #: Columns of :func:`run_groups`.
-GROUP_COLUMNS = ("fairness", "group", "size", "small", "rate", "value")
+GROUP_COLUMNS = ("fairness", "group", "label", "size", "small", "rate", "value")
 #: Columns of :func:`run_phases`.
 PHASE_COLUMNS = ("phase", "role", "status", "duration_s", "energy_wh", "energy_wh_low",
                  "energy_wh_high", "attribution")  # fmt: skip
@@ -25,10 +27,26 @@ PHASE_COLUMNS = ("phase", "role", "status", "duration_s", "energy_wh", "energy_w
 _GROUP_KEYS = ("size", "small")
 
 
-def _model(run_dir: str | os.PathLike, model: str) -> dict[str, Any]:
-    """Return the named model's entry of a run's record (the error lists the run's models)."""
-    entries = {entry["name"]: entry for entry in read_metrics(Path(run_dir))["models"]}
-    return entries[one_of(model, tuple(entries), name="model")]
+def _model(run_dir: str | os.PathLike, model: str) -> tuple[dict[str, Any], str | None]:
+    """Return a model's entry of a run's record, and the run's dataset name.
+
+    An unknown model raises InvalidValueError listing the run's models.
+    """
+    record = read_metrics(Path(run_dir))
+    entries = {entry["name"]: entry for entry in record["models"]}
+    return entries[one_of(model, tuple(entries), name="model")], record["dataset"].get("name")
+
+
+def _label(dataset: str | None, group: str, values: dict[str, Any]) -> str:
+    """Return a group's readable label (data/README.md), or its code for an unknown dataset.
+
+    A group's entry names its sensitive column(s): the keys whose value is not a number.
+    """
+    columns = [key for key, value in values.items() if isinstance(value, str)]
+    try:
+        return group_display_label(dataset, columns[0] if len(columns) == 1 else None, group)
+    except InvalidValueError:  # a dataset that greennb does not ship
+        return group
 
 
 def _rates(group: dict[str, Any]) -> dict[str, float]:
@@ -54,7 +72,8 @@ def run_groups(run_dir: str | os.PathLike, model: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The columns :data:`GROUP_COLUMNS`: the fairness entry (``demographic_parity``,
-        ``demographic_parity_adverse`` ...), the group, its size (rows), whether it is below
+        ``demographic_parity_adverse`` ...), the group (its code) and its readable label
+        (:func:`greennb.data.group_display_label`), its size (rows), whether it is below
         the entry's minimum group size, the rate's name and its value (a fraction). Empty
         when the model has no fairness entry.
 
@@ -64,10 +83,12 @@ def run_groups(run_dir: str | os.PathLike, model: str) -> pd.DataFrame:
         If the run has no such model (the message lists its models), or its record does not
         validate.
     """
+    entry_of_model, dataset = _model(run_dir, model)
     rows = [
-        {"fairness": entry_name, "group": str(group), "size": values.get("size"),
-         "small": bool(values.get("small", False)), "rate": rate, "value": value}
-        for entry_name, entry in _model(run_dir, model).get("fairness", {}).items()
+        {"fairness": entry_name, "group": str(group), "label": _label(dataset, group, values),
+         "size": values.get("size"), "small": bool(values.get("small", False)), "rate": rate,
+         "value": value}
+        for entry_name, entry in entry_of_model.get("fairness", {}).items()
         for group, values in (entry.get("by_group") or {}).items()
         for rate, value in _rates(values).items()
     ]  # fmt: skip
@@ -103,7 +124,7 @@ def run_phases(run_dir: str | os.PathLike, model: str) -> pd.DataFrame:
         If the run has no such model, or its record does not validate.
     """
     rows = []
-    for role, phase in _model(run_dir, model).get("energy", {}).items():
+    for role, phase in _model(run_dir, model)[0].get("energy", {}).items():
         interval = phase.get("interval") or {}
         rows.append(
             {"phase": phase.get("phase", role), "role": role, "status": phase.get("status"),

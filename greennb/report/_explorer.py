@@ -158,8 +158,9 @@ def details_html(rows: pd.DataFrame, model: str) -> str:
     groups = run_groups(row["run_dir"], model)
     if len(groups):
         groups = groups.pivot_table(
-            index=["fairness", "group", "size"], columns="rate", values="value", sort=False
+            index=["fairness", "label", "size"], columns="rate", values="value", sort=False
         ).reset_index()
+        groups.columns.name = None
     phases = run_phases(row["run_dir"], model)
     e = html.escape
     group_html = _frame_html(groups, "greennb-groups") if len(groups) else "<p>none recorded</p>"

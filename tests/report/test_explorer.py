@@ -92,6 +92,8 @@ def test_groups_are_the_records_per_group_rates(store):
         for group, values in fairness["by_group"].items()
     }
     assert {(r.fairness, r.group): r.size for r in groups.itertuples()} == sizes
+    labels = dict(zip(groups["group"], groups["label"], strict=True))
+    assert labels == {"no": "not African-American", "yes": "African-American applicant"}
 
 
 def test_phases_are_the_records_energy_in_wh_with_their_interval(store):
