@@ -9,6 +9,9 @@
   :func:`lifetime_intervals` (ready for :func:`greennb.carbon_scenarios`);
 - :mod:`~greennb.evaluation._screening`: :func:`screen_at_capacity` (a rare positive class:
   flag the riskiest rows, as many as the training rows' share) and :func:`each_warning_once`;
+- :mod:`~greennb.evaluation._quality_difference`: :func:`quality_score` (ROC AUC or MAE) and
+  :func:`quality_difference` (two models on the same test rows, a paired bootstrap of the
+  difference, a verdict beyond the noise);
 - :mod:`~greennb.evaluation._demo`: :func:`run_demo`, the workflow of ``greennb demo``.
 """
 
@@ -20,6 +23,13 @@ from greennb.evaluation._demo import (
     run_demo,
 )
 from greennb.evaluation._lifetime import lifetime_energy, lifetime_intervals
+from greennb.evaluation._quality_difference import (
+    QUALITY_METRICS,
+    QUALITY_VERDICTS,
+    QualityDifference,
+    quality_difference,
+    quality_score,
+)
 from greennb.evaluation._screening import each_warning_once, screen_at_capacity
 from greennb.evaluation._tables import (
     fairness_cost_table,
@@ -42,6 +52,9 @@ __all__ = [
     "DEFAULT_MIN_SECONDS",
     "DEMO_SRI_METRIC",
     "DemoOutcome",
+    "QUALITY_METRICS",
+    "QUALITY_VERDICTS",
+    "QualityDifference",
     "STATUS_NOT_GIVEN",
     "VariantEvaluation",
     "each_warning_once",
@@ -50,6 +63,8 @@ __all__ = [
     "lifetime_energy",
     "lifetime_intervals",
     "models_table",
+    "quality_difference",
+    "quality_score",
     "run_demo",
     "screen_at_capacity",
     "variant_group_table",
