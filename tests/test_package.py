@@ -187,6 +187,13 @@ def test_the_wheel_carries_the_notebooks_and_the_datasets(wheel):
     assert "greennb/_datasets/checksums.sha256" in names
 
 
+def test_the_wheel_carries_the_explorer_notebook_and_its_voila_template(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    voila = "greennb/report/_voila/"
+    template = f"{voila}voila/templates/greennb/"
+    assert {f"{voila}explorer.ipynb", f"{template}conf.json", f"{template}index.html.j2"} <= names
+
+
 def test_an_installed_wheel_lists_and_runs_a_case_outside_the_repository(wheel, tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
