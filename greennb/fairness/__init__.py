@@ -29,6 +29,9 @@ What lives where
 ``_mitigation``, ``_mitigated_classifier``
     :func:`mitigate` (fairlearn's postprocessing and reductions), :func:`sri_metric_for`
     and :class:`MitigatedClassifier`.
+``_constraint_bound``
+    :func:`mitigate_to_bound`: reductions with the constraint's ``difference_bound`` as a knob,
+    for a constraint-strength sweep (a fairness-accuracy frontier).
 
 Warnings about undefined or noisy groups are :class:`greennb.errors.FairnessWarning`.
 """
@@ -38,6 +41,7 @@ from greennb.fairness._calibration import (
     GroupCalibration,
     calibration_by_group,
 )
+from greennb.fairness._constraint_bound import DEFAULT_DIFFERENCE_BOUND, mitigate_to_bound
 from greennb.fairness._group_metrics import (
     CLASSIFICATION_METRICS,
     REGRESSION_METRICS,
@@ -76,6 +80,7 @@ __all__ = [
     "BAR_TOLERANCE",
     "CALIBRATION_STRATEGIES",
     "CLASSIFICATION_METRICS",
+    "DEFAULT_DIFFERENCE_BOUND",
     "COMPLIANCE_POLICIES",
     "GroupCalibration",
     "GroupMetrics",
@@ -97,6 +102,7 @@ __all__ = [
     "group_metrics",
     "group_rate_intervals",
     "mitigate",
+    "mitigate_to_bound",
     "rate_intervals",
     "social_responsibility_index",
     "sri_interval",
