@@ -67,6 +67,7 @@ GROUP_COLUMNS = ("case", "dataset", "model", "quality_metric")
 EXCEEDS, WITHIN = "exceeds the seed spread", "within the seed spread"
 NOT_ATTRIBUTABLE = "not attributable (machine shared)"
 TOO_FEW = "too few seeds (need 2 at each point)"
+NO_FIGURE = "no figure at one of the points"
 SHARED_ENERGY = "machine shared: not attributable"
 
 
@@ -152,8 +153,10 @@ def _welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 
 def _verdict(metric: str, a: pd.DataFrame, b: pd.DataFrame) -> tuple[str, float, float, float]:
     values = [pd.to_numeric(g[metric], errors="coerce").dropna().to_numpy(float) for g in (a, b)]
+    if not (len(values[0]) and len(values[1])):
+        return NO_FIGURE, math.nan, math.nan, math.nan
     if metric == "energy_kwh" and (a["machine_shared"].any() or b["machine_shared"].any()):
-        difference = float(np.mean(values[1]) - np.mean(values[0])) if all(map(len, values)) else 0
+        difference = float(np.mean(values[1]) - np.mean(values[0]))
         return NOT_ATTRIBUTABLE, difference, math.nan, math.nan
     if min(len(values[0]), len(values[1])) < 2:
         return TOO_FEW, math.nan, math.nan, math.nan
@@ -188,7 +191,8 @@ def seed_differences(
         ``name=value``), ``n_a``, ``n_b``, ``difference`` (mean of B − mean of A), ``low``,
         ``high`` (Welch's 95 % interval) and ``verdict``: "exceeds the seed spread" (the
         interval excludes 0), "within the seed spread", "too few seeds (need 2 at each point)",
-        or, for energy measured on a shared machine, "not attributable (machine shared)".
+        "no figure at one of the points", or, for energy measured on a shared machine, "not
+        attributable (machine shared)".
     """
     kept = [p for p in parameters if p != seed]
     columns = [
@@ -336,6 +340,9 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
 def seed_table_markdown(summary: pd.DataFrame) -> str:
     """Return the seed-variance table as Markdown: each figure as ``mean [low, high]``.
 
+    Energy measured on a shared machine says so in its cell ("machine shared: not
+    attributable").
+
     Parameters
     ----------
     summary : pandas.DataFrame
@@ -353,6 +360,10 @@ def seed_table_markdown(summary: pd.DataFrame) -> str:
             for m, lo, hi in zip(mean, low, high, strict=True)
         ]
         shown[metric] = text
+    shared = summary["energy_attribution"] == SHARED_ENERGY
+    shown["energy_kwh"] = shown["energy_kwh"].where(
+        ~shared, shown["energy_kwh"] + f" ({SHARED_ENERGY})"
+    )
     return markdown_table(shown.drop(columns=["energy_attribution"]))
 
 

@@ -118,7 +118,7 @@ class SweepResult:
         return [self.runs_root / p["run"] for p in self.points if p["state"] == DONE]
 
     def table(self) -> pd.DataFrame:
-        """Return one row per point: its parameters, state, run, times and sharing flag."""
+        """Return one row per point: its parameters, state, run, time, the points beside it."""
         rows = [
             {
                 "point": p["index"],
@@ -127,7 +127,7 @@ class SweepResult:
                 "found": p["found"],
                 "attempts": p["attempts"],
                 "wall_s": p["wall_s"],
-                "machine_shared": p["machine_shared"],
+                "concurrent_with": ", ".join(str(i) for i in p["concurrent_with"]),
                 "run": p["run"],
             }
             for p in self.points
