@@ -30,9 +30,7 @@ CELL_TIMEOUT_S = 300
 #: The notebooks whose executed outputs are noisy today (issue 14, item 7), and why: their
 #: hygiene check is an expected failure, not strict (pytest.xfail with what it found), until
 #: the notebooks are rewritten; a clean run of one passes.
-NOISY_TODAY = {
-    "getting_started": "the %%track cell ends with estimator.fit(...): scikit-learn's HTML repr",
-}
+NOISY_TODAY: dict[str, str] = {}
 
 
 def _repository_cases() -> list:
