@@ -183,8 +183,15 @@ class _Driver:
 
     def _hand_out(self, index: int) -> None:
         entry = self.record.points[index]
-        self.record.update(
-            index, state=RUNNING, attempts=entry["attempts"] + 1, error=None, run=None
+        self.record.update(  # a retried point starts afresh: its old flags no longer hold
+            index,
+            state=RUNNING,
+            attempts=entry["attempts"] + 1,
+            error=None,
+            run=None,
+            machine_shared=False,
+            concurrent_with=[],
+            flag_problem=None,
         )
         task = PointTask(index=index, parameters=entry["parameters"], **self.task)
         handed_out = time.perf_counter()  # before submit: the serial executor runs inside it
