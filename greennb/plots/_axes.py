@@ -141,6 +141,9 @@ def band_order(labels: Iterable[Any]) -> list[Any]:
     return [label for _, label in sorted(zip(keys, labels, strict=True), key=lambda p: p[0])]
 
 
+_INTERSECTIONAL = re.compile(r"^[A-Za-z_]\w*=")
+
+
 def readable_groups(
     frame: pd.DataFrame, group: str, dataset: Any = None
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -153,6 +156,8 @@ def readable_groups(
     order = band_order(pd.unique(codes))
     if dataset is None:
         return frame.assign(**{group: codes}), order
-    column = None if "=" in "".join(order) else group
+    # intersectional labels read "column=value, column=value"; a band such as ">=30°C" is not one
+    intersectional = all(_INTERSECTIONAL.match(code) for code in order)
+    column = None if intersectional else group
     labels = dict(zip(order, label_groups(order, dataset=dataset, column=column), strict=True))
     return frame.assign(**{group: codes.map(labels)}), [labels[code] for code in order]

@@ -131,3 +131,11 @@ def test_group_error_bars_orders_temperature_bands_and_labels_them(per_group):
     )
     assert [t.get_text() for t in ax.get_xticklabels()] == ["below 10 °C", "20–30 °C"]
     assert ax.get_xlabel() == "Melbourne temperature"
+
+
+def test_a_band_written_with_an_equals_sign_is_not_taken_for_an_intersectional_label(per_group):
+    table = per_group.assign(temperature_band=[">=30°C", "<10°C", ">=30°C", "<10°C"])
+    ax = plots.group_error_bars(
+        table, group="temperature_band", metric="mape", dataset="victoria_electricity"
+    )
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["below 10 °C", "30 °C and above"]
