@@ -77,7 +77,8 @@ def explorer_table(runs_root: str | os.PathLike | None = None) -> pd.DataFrame:
         warnings.simplefilter("ignore", SkippedRunWarning)  # listed once, in the header
         table = collect_runs(runs_root)
     skipped = table.attrs.get("skipped_runs", [])
-    table = table.sort_values("finished_at", ascending=False, kind="stable")
+    # newest first; runs that finished in the same second by their folders (named by time)
+    table = table.sort_values(["finished_at", "run_id"], ascending=False, kind="stable")
     table = table.reset_index(drop=True)
     if len(table):
         table["parameters"] = _row_parameters(table)[0].replace("", NO_PARAMETERS)
@@ -254,6 +255,9 @@ class Explorer:
     ----------
     runs_root : str or path, optional
         Root of the run store; default ``$GREENNB_RUNS_DIR`` or ``./papermill_runs``.
+    case : str, optional
+        The case the explorer opens on; default the newest run's (one case's panels draw
+        faster than every case's), :data:`ALL` for every case.
 
     Attributes
     ----------
@@ -269,7 +273,7 @@ class Explorer:
     >>> Explorer().show()  # doctest: +SKIP
     """
 
-    def __init__(self, runs_root: str | os.PathLike | None = None) -> None:
+    def __init__(self, runs_root: str | os.PathLike | None = None, case: str | None = None) -> None:
         import ipywidgets as w
 
         self.runs_root = Path(runs_root or default_runs_root()).resolve()
@@ -298,6 +302,11 @@ class Explorer:
         self.run.observe(self._choose_run, names="value")
         self.model.observe(self._show_details, names="value")
         self.refresh_button.on_click(self.refresh)
+        if len(self.table):  # the newest run comes first
+            self.filters["case"].value = one_of(
+                self.table["case"].iloc[0] if case is None else case,
+                filter_choices(self.table, "case"), name="case",
+            )  # fmt: skip
 
     def selection(self) -> dict[str, str]:
         """Return the filters' current values (filter name → value or :data:`ALL`)."""
@@ -408,7 +417,10 @@ class Explorer:
 
 
 def explore(
-    runs_root: str | os.PathLike | None = None, *, watch_s: float | None = WATCH_EVERY_S
+    runs_root: str | os.PathLike | None = None,
+    *,
+    case: str | None = None,
+    watch_s: float | None = WATCH_EVERY_S,
 ) -> Explorer:
     """Display an :class:`Explorer` of the run store and return it.
 
@@ -416,13 +428,16 @@ def explore(
     ----------
     runs_root : str or path, optional
         Root of the run store; default ``$GREENNB_RUNS_DIR`` or ``./papermill_runs``.
+    case : str, optional
+        The case it opens on (default the newest run's; :data:`ALL` for every case).
     watch_s : float or None, default 5
         Refresh when runs land, checking every ``watch_s`` seconds (:meth:`Explorer.watch`);
         None only refreshes on the button.
     """
-    explorer = Explorer(runs_root).show()
-    if watch_s is not None:
-        explorer.watch(positive(watch_s, name="watch_s", unit="s"))
+    every_s = None if watch_s is None else positive(watch_s, name="watch_s", unit="s")
+    explorer = Explorer(runs_root, case=case).show()
+    if every_s is not None:
+        explorer.watch(every_s)
     if ready := os.environ.get(READY_ENV):  # served by `greennb explore`: the page is ready
         with contextlib.suppress(OSError):  # only the first kernel's is waited for
             Path(ready).touch()

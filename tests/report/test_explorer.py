@@ -127,8 +127,17 @@ def test_the_signature_changes_when_a_run_lands_and_ignores_unfinished_folders(o
     assert len(store_signature(own_store) - before) == 1
 
 
+def test_explorer_opens_on_the_newest_runs_case_or_the_one_asked(store):
+    newest = Explorer(store[0])
+    assert newest.filters["case"].value == "smart_city"  # the newest run's
+    assert "data-points='1' data-runs='1'" in newest.shown_count.value
+    assert Explorer(store[0], case="finance").filters["case"].value == "finance"
+    with pytest.raises(InvalidValueError, match="Unknown case 'medical'"):
+        Explorer(store[0], case="medical")
+
+
 def test_explorer_counts_filters_plots_and_details_without_a_front_end(store):
-    explorer = Explorer(store[0])
+    explorer = Explorer(store[0], case=ALL)
     assert "data-points='5' data-runs='2'" in explorer.shown_count.value
     assert len(explorer.plots.outputs) == 2  # quality vs energy: finance, and smart city
     explorer.filters["case"].value = "smart_city"
@@ -142,7 +151,7 @@ def test_explorer_counts_filters_plots_and_details_without_a_front_end(store):
 
 
 def test_explorer_plots_one_panel_per_case_dataset_and_metric_of_the_view(store):
-    explorer = Explorer(store[0])
+    explorer = Explorer(store[0], case=ALL)
     for view in ("quality-energy", "quality-sri", "energy-sri"):
         explorer.view.value = view
         figures = [o["data"]["application/vnd.plotly.v1+json"] for o in explorer.plots.outputs]
@@ -154,7 +163,7 @@ def test_explorer_plots_one_panel_per_case_dataset_and_metric_of_the_view(store)
 
 
 def test_refresh_finds_a_run_that_landed(own_store):
-    explorer = Explorer(own_store)
+    explorer = Explorer(own_store, case=ALL)
     shutil.copytree(own_store / FINANCE, own_store / "finance" / "20250105T000000_000000Z-ffff")
     explorer.filters["case"].value = "finance"
     explorer.refresh()
