@@ -201,6 +201,11 @@ def validate_metrics(record: Mapping[str, Any]) -> None:
         json.dumps(record, allow_nan=False)
     except (TypeError, ValueError) as error:
         _fail(f"it is not plain JSON (NaN and infinity are not JSON): {error}")
+    _check_structure(record)
+
+
+def _check_structure(record: Mapping[str, Any]) -> None:
+    """Check what :func:`validate_metrics` checks beyond the record being plain JSON."""
     missing = [key for key in REQUIRED_KEYS if key not in record]
     if missing:
         _fail(f"missing keys {missing}")
@@ -246,5 +251,9 @@ def read_metrics(path: str | os.PathLike) -> dict[str, Any]:
         record = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         _fail(f"it is not JSON: {error}")
-    validate_metrics(record)
+    if not isinstance(record, Mapping):
+        _fail(f"the record must be a JSON object; got {type(record).__name__}")
+    # parsed from JSON text with NaN and infinity refused: plain JSON by construction, so the
+    # costly round trip through json.dumps of validate_metrics is skipped (a third of a read)
+    _check_structure(record)
     return record
