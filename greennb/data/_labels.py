@@ -61,7 +61,7 @@ _LABELS: dict[str, dict[str, tuple[str, dict[str, str], str]]] = {
     },
     "covid_testing": {
         "gender": ("gender (anonymized)", {}, ""),
-        "payor_group": ("payor group", {UNKNOWN_CATEGORY: "payor unknown"}, "payor: "),
+        "payor_group": ("payor group", {UNKNOWN_CATEGORY: "payor: unknown"}, "payor: "),
         "age_band": ("age band (years)", {}, "age "),
     },
     "hmda": {

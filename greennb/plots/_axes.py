@@ -75,6 +75,25 @@ def _words(column: object) -> str:
     return str(column).replace("_", " ")
 
 
+#: Labels of the columns whose name alone would not say what they hold, or in which unit.
+COLUMN_LABELS = {
+    "sri": "R = A / B",
+    "emissions_g": "emissions (g CO2e)",
+    "emissions_kg": "emissions (kg CO2e)",
+}
+
+
+def column_label(column: object) -> str:
+    """Return a column's label for an axis, a legend or a colour bar.
+
+    Examples
+    --------
+    >>> column_label("sri"), column_label("R_denials")
+    ('R = A / B', 'R denials')
+    """
+    return COLUMN_LABELS.get(str(column), _words(column))
+
+
 def energy_unit(values_kwh: Iterable[Any], unit: str | None = None) -> tuple[str, float]:
     """Return one energy unit for a whole figure and its factor from kWh.
 

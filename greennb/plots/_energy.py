@@ -26,6 +26,7 @@ from greennb.plots._axes import (
     _require,
     _unit_factor,
     _words,
+    column_label,
     energy_unit,
     status_words,
 )
@@ -164,11 +165,12 @@ def scenario_heatmap(
         index="country", columns="renewable_share", values=value
     )
     ax = _axes(ax)
-    sns.heatmap(grid, annot=True, fmt=".3g", cmap="rocket_r", ax=ax, cbar_kws={"label": value})
+    label = column_label(value)
+    sns.heatmap(grid, annot=True, fmt=".3g", cmap="rocket_r", ax=ax, cbar_kws={"label": label})
     ax.set(
         xlabel="renewable share of the electricity bought, ε",
         ylabel="country (grid)",
-        title=f"Emissions of the same run across grids (PUE {pue:g}; {value})",
+        title=f"The same run's {label} across grids (PUE {pue:g})",
     )
     return ax
 

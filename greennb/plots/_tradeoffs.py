@@ -17,7 +17,15 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from greennb._noise import DEFAULT_NOISE, LESS, NO_DIFFERENCE, band_verdict
 from greennb._validation import non_negative
 from greennb.errors import InvalidValueError
-from greennb.plots._axes import NO_COLUMNS_MSG, _axes, _require, _words, energy_unit, status_words
+from greennb.plots._axes import (
+    NO_COLUMNS_MSG,
+    _axes,
+    _require,
+    _words,
+    column_label,
+    energy_unit,
+    status_words,
+)
 from greennb.plots._intervals import scatter_errorbars
 
 NO_ROWS_MSG = "{what} found no rows for {name}={value!r}; valid values: {valid}."
@@ -66,8 +74,10 @@ def tradeoff_scatter(
     ax.set(
         xlabel=xlabel,
         ylabel=_words(y),
-        title=f"Trade-off: {_words(y)} vs energy, coloured by {hue}",
+        title=f"Trade-off: {_words(y)} vs energy, coloured by {column_label(hue)}",
     )
+    if (legend := ax.get_legend()) is not None:
+        legend.set_title(column_label(hue))
     return ax
 
 

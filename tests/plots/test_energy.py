@@ -94,7 +94,8 @@ def test_scenario_heatmap_shows_one_pue_slice():
     ax = plots.scenario_heatmap(scenarios, pue=1.5)
     assert len(ax.texts) == 4  # 2 countries x 2 shares
     assert ax.get_ylabel() == "country (grid)"
-    assert ax.get_title() == "Emissions of the same run across grids (PUE 1.5; emissions_g)"
+    assert ax.get_title() == "The same run's emissions (g CO2e) across grids (PUE 1.5)"
+    assert ax.figure.axes[-1].get_ylabel() == "emissions (g CO2e)"  # the colour bar
 
 
 def test_facility_breakdown_bars_are_the_parts_in_the_unit():

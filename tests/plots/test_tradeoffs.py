@@ -35,7 +35,8 @@ def test_tradeoff_scatter_annotates_and_labels_kwh():
     ax = plots.tradeoff_scatter(table)
     assert {text.get_text() for text in ax.texts} == {"a", "b"}
     assert ax.get_xlabel() == "energy (kWh, status not recorded)" and ax.get_ylabel() == "accuracy"
-    assert ax.get_title() == "Trade-off: accuracy vs energy, coloured by sri"
+    assert ax.get_title() == "Trade-off: accuracy vs energy, coloured by R = A / B"
+    assert ax.get_legend().get_title().get_text() == "R = A / B"
     with pytest.raises(ValueError, match="tradeoff_scatter needs the columns"):
         plots.tradeoff_scatter(table, y="mae")
 
