@@ -175,14 +175,15 @@ def details_html(rows: pd.DataFrame, model: str) -> str:
     )
 
 
-def plotted_figures(rows: pd.DataFrame, view: str) -> list:
+def plotted_figures(rows: pd.DataFrame, view: str, models: Any = None) -> list:
     """Return the plotly figures of one view for the rows, each point's hover text filled in.
 
     The points' ``customdata`` are positions in ``rows``; their ``text`` is the row's hover.
+    ``models`` (default the rows') fix the colours, as in :func:`tradeoff_views`.
     """
     rows = rows.reset_index(drop=True)
     figures = []
-    for panel in tradeoff_views(rows, views=[view]):
+    for panel in tradeoff_views(rows, views=[view], models=models):
         for trace in panel.figure.data:
             trace.text = [rows["hover"].iloc[i] for i in trace.customdata]
         figures.append(panel.figure)
@@ -357,7 +358,8 @@ class Explorer:
         """Return the plots' outputs for the shown rows: the figures, or a message."""
         if self.table.empty:
             return [_html_output(EMPTY_STORE_MSG.format(root=html.escape(str(self.runs_root))))]
-        figures = plotted_figures(shown, self.view.value) if len(shown) else []
+        models = self.table["model"]  # a model keeps its colour whatever the filters
+        figures = plotted_figures(shown, self.view.value, models) if len(shown) else []
         if not figures:
             return [_html_output("<p>No run matches these filters with figures to plot.</p>")]
         return [_figure_output(figure) for figure in figures]

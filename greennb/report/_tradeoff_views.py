@@ -199,7 +199,9 @@ def _colours(models: Sequence[str]) -> dict[str, str]:
     return {model: palette[i % len(palette)] for i, model in enumerate(sorted(set(models)))}
 
 
-def tradeoff_views(table: pd.DataFrame, views: Sequence[str] = VIEWS) -> list[TradeoffView]:
+def tradeoff_views(
+    table: pd.DataFrame, views: Sequence[str] = VIEWS, *, models: Sequence[str] | None = None
+) -> list[TradeoffView]:
     """Return the interactive trade-off panels of a report table.
 
     Parameters
@@ -209,6 +211,9 @@ def tradeoff_views(table: pd.DataFrame, views: Sequence[str] = VIEWS) -> list[Tr
         case, dataset, model, quality, R and energy columns.
     views : sequence of str, default VIEWS
         Which views, of :data:`VIEWS`.
+    models : sequence of str, optional
+        The models that fix the colours (default the table's): give the whole store's when
+        ``table`` is a filtered part of it, so that a model keeps its colour across filters.
 
     Returns
     -------
@@ -231,7 +236,7 @@ def tradeoff_views(table: pd.DataFrame, views: Sequence[str] = VIEWS) -> list[Tr
     )
     frame = frame[frame["quality_metric"].notna()]
     frame[["dataset", "quality_unit"]] = frame[["dataset", "quality_unit"]].fillna("")
-    colours = _colours(frame["model"].astype(str))
+    colours = _colours([*map(str, models)] if models is not None else frame["model"].astype(str))
     panels = []
     for (case, dataset, metric), rows in frame.groupby(
         ["case", "dataset", "quality_metric"], sort=True

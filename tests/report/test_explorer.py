@@ -212,3 +212,14 @@ def test_the_server_listens_and_stops(store):
     finally:
         server.stop()
     assert server.process.poll() is not None
+
+
+def test_a_model_keeps_its_colour_whatever_the_filters(store):
+    def colours(explorer):
+        figure = explorer.plots.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+        return {t["name"]: t["marker"]["color"] for t in figure["data"] if "marker" in t}
+
+    explorer = Explorer(store[0], case="finance")
+    everything = colours(explorer)
+    explorer.filters["model"].value = "logistic-half"  # alone, it would take the first colour
+    assert colours(explorer)["logistic-half"] == everything["logistic-half"]
