@@ -34,22 +34,18 @@ from sklearn.base import clone
 
 from greennb._validation import fraction, is_integer, one_of
 from greennb.errors import InvalidTypeError, InvalidValueError
-from greennb.fairness._inputs import as_1d, check_complete
 from greennb.fairness._mitigated_classifier import (
-    LENGTH_ERROR,
     MitigatedClassifier,
-    as_rows,
     fairlearn_groups,
     quiet_fairlearn,
-    sensitive_frame,
 )
 from greennb.fairness._mitigation import (
     _REDUCTION_MOMENTS,
     BAD_RANDOM_STATE_ERROR,
     MITIGATION_CONSTRAINTS,
     _check_groups_have_both_labels,
-    _encode_labels,
     _sample_weight_name,
+    _training_data,
 )
 
 #: fairlearn's bound when none is given (``fairlearn.reductions`` ``_DEFAULT_DIFFERENCE_BOUND``).
@@ -107,15 +103,7 @@ def mitigate_to_bound(
         raise InvalidTypeError(BAD_RANDOM_STATE_ERROR.format(value=random_state))
     if not is_integer(max_iter) or max_iter < 1:
         raise InvalidValueError(f"max_iter must be an int >= 1 (iterations); got {max_iter!r}.")
-    rows = as_rows(X)
-    labels = as_1d(y, name="y")
-    if len(labels) != len(rows):
-        raise InvalidValueError(
-            LENGTH_ERROR.format(name="y", count=len(labels), expected=len(rows))
-        )
-    check_complete(labels, name="y")
-    encoded, classes, pos_label = _encode_labels(labels, pos_label)
-    frame = sensitive_frame(sensitive_features, len(rows))
+    rows, encoded, classes, pos_label, frame = _training_data(X, y, sensitive_features, pos_label)
     method = "exponentiated_gradient"
     _check_groups_have_both_labels(encoded, frame, method=method, constraint=constraint)
     mitigator = ExponentiatedGradient(

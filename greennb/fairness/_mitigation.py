@@ -241,6 +241,23 @@ def _build_mitigator(
     return ExponentiatedGradient(estimator, _REDUCTION_MOMENTS[constraint](), **settings)
 
 
+def _training_data(X: Any, y: Any, sensitive_features: Any, pos_label: Any) -> tuple:
+    """Return a mitigation's checked inputs, shared by every mitigation.
+
+    The rows, the encoded labels, the classes, the positive label and the sensitive groups'
+    frame; the label and length errors are raised here.
+    """
+    rows = as_rows(X)
+    labels = as_1d(y, name="y")
+    if len(labels) != len(rows):
+        raise InvalidValueError(
+            LENGTH_ERROR.format(name="y", count=len(labels), expected=len(rows))
+        )
+    check_complete(labels, name="y")
+    encoded, classes, pos_label = _encode_labels(labels, pos_label)
+    return rows, encoded, classes, pos_label, sensitive_frame(sensitive_features, len(rows))
+
+
 def mitigate(
     estimator: Any,
     X: Any,
@@ -321,15 +338,7 @@ default "demographic_parity"
     _check_options(method, options)
     if prefit and method != "threshold_optimizer":
         raise InvalidValueError(PREFIT_METHOD_ERROR.format(method=method))
-    rows = as_rows(X)
-    labels = as_1d(y, name="y")
-    if len(labels) != len(rows):
-        raise InvalidValueError(
-            LENGTH_ERROR.format(name="y", count=len(labels), expected=len(rows))
-        )
-    check_complete(labels, name="y")
-    encoded, classes, pos_label = _encode_labels(labels, pos_label)
-    frame = sensitive_frame(sensitive_features, len(rows))
+    rows, encoded, classes, pos_label, frame = _training_data(X, y, sensitive_features, pos_label)
     _check_groups_have_both_labels(encoded, frame, method=method, constraint=constraint)
     base = prefit_view(estimator, pos_label) if prefit else clone(estimator)
     mitigator = _build_mitigator(
